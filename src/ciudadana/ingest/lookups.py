@@ -1,0 +1,201 @@
+"""Fields resolved in Python on their distinct values: value maps, territories, offences.
+
+A file of a million rows has a few hundred distinct municipality names or offence labels;
+resolving those once and joining the answer back keeps the rules in Python and the work in SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import duckdb
+import pyarrow as pa
+
+from ciudadana.errors import InvalidSpec
+from ciudadana.ingest.spec import FieldSpec
+from ciudadana.ingest.text import normalize_key
+from ciudadana.ingest.vocabulary import CODE_LISTS, UNKNOWN
+
+SEP = "\x1f"  # joins a value and its parent in one lookup key
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What one distinct raw value resolves to."""
+
+    values: tuple[str, ...] = ()
+    extra: str | None = None  # territories: the code of the level-1 ancestor
+    problem: str | None = None  # finding code
+    message: str | None = None  # what a person should read
+    severity: str = "error"
+
+
+Resolver = Callable[[str | None, str | None], Answer]
+
+
+def build_lookup(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    key_sql: str,
+    parent_sql: str | None,
+    resolve: Resolver,
+) -> int:
+    """Resolve every distinct key of ``_raw`` and store the answers in temp table ``table``."""
+    parent = parent_sql or "null"
+    distinct = con.execute(
+        f"select distinct {key_sql} as k, {parent} as p from _raw as r where {key_sql} is not null"
+    ).fetchall()
+    keys, values, extras, problems, messages, severities = [], [], [], [], [], []
+    for key, parent_value in distinct:
+        answer = resolve(key, parent_value)
+        keys.append(f"{parent_value or ''}{SEP}{key}")
+        values.append(list(answer.values))
+        extras.append(answer.extra)
+        problems.append(answer.problem)
+        messages.append(answer.message)
+        severities.append(answer.severity)
+    arrow = pa.table(  # noqa: F841  (scanned by DuckDB below)
+        {
+            "key": pa.array(keys, pa.string()),
+            "vals": pa.array(values, pa.list_(pa.string())),
+            "extra": pa.array(extras, pa.string()),
+            "problem": pa.array(problems, pa.string()),
+            "message": pa.array(messages, pa.string()),
+            "severity": pa.array(severities, pa.string()),
+        }
+    )
+    con.execute(f"create or replace temp table {table} as select * from arrow")
+    return len(keys)
+
+
+def category_resolver(name: str, spec: FieldSpec) -> Resolver:
+    """Map a cell through ``spec.map`` (keys compared without case, accents or extra spaces)."""
+    table = {normalize_key(k): v for k, v in (spec.map or {}).items()}
+    allowed = CODE_LISTS.get(name.split(".")[-1])
+    unknown = {normalize_key(u) for u in spec.unknown}
+
+    def resolve(raw: str | None, _parent: str | None) -> Answer:
+        key = normalize_key(raw or "")
+        if key in unknown:
+            return Answer((UNKNOWN,))
+        if key in table:
+            mapped = table[key]
+            return Answer(tuple(mapped) if isinstance(mapped, list) else (mapped,))
+        if not spec.map and allowed and key in allowed:
+            return Answer((key,))
+        if spec.default is not None:
+            return Answer((spec.default,))
+        expected = ", ".join(sorted(spec.map)) if spec.map else ", ".join(allowed or ())
+        return Answer(
+            (UNKNOWN,),
+            problem="unmapped-value",
+            message=f"«{raw}» no está previsto (se esperaba uno de: {expected[:200]}). "
+            f"Agréguelo al mapa de «{name}» en la especificación o corrija la fila.",
+            severity="error" if spec.on_invalid == "quarantine" else "warning",
+        )
+
+    return resolve
+
+
+def offence_resolver(spec: FieldSpec) -> Resolver:
+    """National code or label -> one or several ICCS codes (``map``, ``flags`` or ICCS itself)."""
+    from ciudadana.standards.iccs import load_iccs
+
+    iccs = load_iccs()
+    table: dict[str, tuple[str, ...]] = {}
+    for key, mapped in (spec.map or {}).items():
+        codes = tuple(mapped) if isinstance(mapped, list) else (mapped,)
+        for code in codes:
+            if code not in iccs:
+                raise InvalidSpec(
+                    f"fields.offence.map: «{key}» -> «{code}», que no es un código ICCS. "
+                    'Escriba códigos oficiales como "0101" o "02051" (docs/iccs.md).'
+                )
+        table[normalize_key(key)] = codes
+    unknown = {normalize_key(u) for u in spec.unknown}
+
+    def resolve(raw: str | None, _parent: str | None) -> Answer:
+        key = normalize_key(raw or "")
+        if key in unknown:
+            return _unmapped(raw, "un marcador de «desconocido»", spec)
+        if key in table:
+            return Answer(table[key])
+        if spec.flags is not None:
+            text = (raw or "").strip()
+            if len(text) == len(spec.flags.codes):
+                codes = tuple(
+                    code
+                    for char, code in zip(text, spec.flags.codes, strict=True)
+                    if code and char == spec.flags.yes
+                )
+                if codes:
+                    return Answer(codes)
+            return _unmapped(raw, f"un código de {len(spec.flags.codes)} posiciones válido", spec)
+        if spec.parse == "iccs" or not spec.map:
+            try:
+                return Answer((iccs.normalize(raw or ""),))
+            except Exception as exc:  # CiudadanaError with the reason
+                return Answer((), problem="unknown-iccs-code", message=str(exc))
+        return _unmapped(raw, "una etiqueta del mapa", spec)
+
+    return resolve
+
+
+def _unmapped(raw: str | None, expected: str, spec: FieldSpec) -> Answer:
+    return Answer(
+        (),
+        problem="unmapped-offence",
+        message=f"el delito «{raw}» no tiene código ICCS (se esperaba {expected}). Agréguelo "
+        "a fields.offence.map en la especificación o corrija la fila.",
+        severity="error" if spec.on_invalid == "quarantine" else "warning",
+    )
+
+
+def territory_resolver(country: str, spec: FieldSpec, level: int | None) -> Resolver:
+    """A code or name -> the official code, with the parent (department) as context."""
+    from ciudadana.standards.territory import load_pack
+
+    pack = load_pack(country)
+    unknown = {normalize_key(u) for u in spec.unknown}
+
+    def resolve(raw: str | None, parent: str | None) -> Answer:
+        if normalize_key(raw or "") in unknown:
+            return Answer(
+                (),
+                problem="unknown-territory",
+                message=f"«{raw}» es un marcador de territorio desconocido.",
+                severity="warning",
+            )
+        parent_code = None
+        if parent:
+            found = pack.resolve(parent, level=1)
+            parent_code = found.code
+        resolution = pack.resolve(raw or "", level=level, parent=parent_code or parent)
+        if resolution.code is None:
+            problem = (
+                "ambiguous-territory" if resolution.status == "ambiguous" else ("unknown-territory")
+            )
+            return Answer(
+                (),
+                problem=problem,
+                message=resolution.message("es")
+                + " Corrija la fila o agregue el nombre como alias en el paquete "
+                "territorial.",
+                severity="error" if spec.on_invalid == "quarantine" else "warning",
+            )
+        top = resolution.code
+        while pack.divisions[top].parent_code:
+            top = pack.divisions[top].parent_code
+        if resolution.status == "fuzzy":
+            return Answer(
+                (resolution.code,),
+                extra=top,
+                problem="territory-approximate",
+                message=f"«{raw}» se interpretó como {resolution.code} "
+                f"{pack.name(resolution.code)} (coincidencia aproximada).",
+                severity="warning",
+            )
+        return Answer((resolution.code,), extra=top)
+
+    return resolve

@@ -1,0 +1,351 @@
+"""Read a received file into a staging table of text cells, one row per data row.
+
+Every reader produces the same thing: a temporary DuckDB table ``_raw`` with ``__row`` (the row
+number a person sees when opening the file: header rows counted) and one VARCHAR column per
+header, plus what it learnt (headers, encoding, title lines, rows skipped and why).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from ciudadana.errors import UnreadableFile
+from ciudadana.ingest.spec import ReaderSpec
+
+RAW = "_raw"
+
+
+@dataclass
+class RawTable:
+    """The file as read: headers, and the rows that were data, not titles or subtotals."""
+
+    headers: list[str]
+    rows_in: int
+    skipped: int = 0
+    encoding: str | None = None
+    title_lines: list[str] = field(default_factory=list)
+    rejected_lines: int = 0  # CSV lines the parser could not split (quarantined as malformed)
+
+
+def sniff_format(path: Path, declared: str) -> str:
+    """The real format of the file, checked against its first bytes, not its extension."""
+    with path.open("rb") as fh:
+        head = fh.read(8192)
+    if not head:
+        raise UnreadableFile(
+            f"{path.name}: el archivo está vacío (0 bytes). Pida a la institución que lo envíe "
+            "de nuevo."
+        )
+    is_zip, is_ole = head.startswith(b"PK\x03\x04"), head.startswith(b"\xd0\xcf\x11\xe0")
+    actual = "xlsx" if is_zip else "xls" if is_ole else "csv"
+    if declared == "auto":
+        suffix = path.suffix.lower().lstrip(".")
+        if suffix in ("xlsx", "xls", "csv", "txt", "tsv") and {suffix, actual} <= {
+            "csv",
+            "txt",
+            "tsv",
+        }:
+            return "csv"
+        return actual
+    if declared != actual:
+        raise UnreadableFile(
+            f"{path.name}: la especificación dice que es {declared.upper()}, pero el contenido es "
+            f"{actual.upper()}. Revise que envió el archivo correcto o cambie reader.format."
+        )
+    return actual
+
+
+def detect_encoding(path: Path, declared: str) -> str:
+    """Check (or, with ``auto``, find) the text encoding; a wrong one names the first bad line."""
+    data = path.read_bytes()
+    if (
+        b"\x00" in data[:8192]
+        and declared != "utf-16"
+        and not data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    ):
+        raise UnreadableFile(
+            f"{path.name}: no es un archivo de texto (contiene bytes nulos). ¿Es una hoja de "
+            "cálculo o un archivo comprimido con otra extensión?"
+        )
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    if declared in ("latin-1", "cp1252", "utf-16"):
+        return declared
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if declared == "utf-8":
+            line = data.count(b"\n", 0, exc.start) + 1
+            raise UnreadableFile(
+                f"{path.name}, línea {line}: el archivo no está en UTF-8 (byte "
+                f"0x{data[exc.start]:02x}). Probablemente es Latin-1: declare "
+                '"encoding: latin-1" en reader, o "auto".'
+            ) from exc
+    # Windows-1252 uses 0x80-0x9f for printable signs (’ “ —); Latin-1 has controls there.
+    return "cp1252" if re.search(rb"[\x80-\x9f]", data) else "latin-1"
+
+
+def _cell(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value)
+    return text if text.strip() else None
+
+
+def join_headers(rows: list[list[str | None]]) -> list[str]:
+    """Headers of several rows, merged cells spread to the right, joined with " / "."""
+    if not rows:
+        return []
+    width = max(len(r) for r in rows)
+    filled = []
+    for i, row in enumerate(rows):
+        row = list(row) + [None] * (width - len(row))
+        if i < len(rows) - 1:  # upper rows: a merged label covers the cells to its right
+            last = None
+            for j, value in enumerate(row):
+                value = value.strip() if isinstance(value, str) else value
+                if value:
+                    last = value
+                else:
+                    # a merged group ends where the row below starts a new group above it
+                    row[j] = last
+                    continue
+                row[j] = value
+        filled.append(row)
+    headers = []
+    for j in range(width):
+        parts: list[str] = []
+        for row in filled:
+            value = (row[j] or "").strip() if isinstance(row[j], str) else _cell(row[j])
+            if value and (not parts or parts[-1] != value):
+                parts.append(" ".join(value.split()))
+        headers.append(" / ".join(parts) if parts else f"columna_{j + 1}")
+    seen: dict[str, int] = {}
+    for j, name in enumerate(headers):
+        if name in seen:
+            seen[name] += 1
+            headers[j] = f"{name} ({seen[name]})"
+        else:
+            seen[name] = 1
+    return headers
+
+
+def read_file(con: duckdb.DuckDBPyConnection, path: Path, reader: ReaderSpec) -> RawTable:
+    """Read ``path`` into the temporary table ``_raw`` of ``con``."""
+    fmt = sniff_format(path, reader.format)
+    con.execute(f"drop table if exists temp.{RAW}")
+    table = _read_csv(con, path, reader) if fmt == "csv" else _read_sheet(con, path, reader, fmt)
+    _drop_non_data_rows(con, path, reader, table)
+    return table
+
+
+# -- CSV ---------------------------------------------------------------------------------------
+
+
+def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, reader: ReaderSpec) -> RawTable:
+    encoding = detect_encoding(path, reader.encoding)
+    source = path
+    duck_encoding = {"utf-8": "utf-8", "latin-1": "latin-1", "utf-16": "utf-16"}.get(encoding)
+    if duck_encoding is None:  # cp1252: DuckDB has no decoder built in; transcode once
+        source = path.with_name(f".{path.name}.utf8.tmp")
+        source.write_text(path.read_bytes().decode(encoding, errors="replace"), "utf-8")
+        duck_encoding = "utf-8"
+    try:
+        head_lines = _head_lines(source, duck_encoding, reader.skip_rows + reader.header_rows + 1)
+        titles = head_lines[: reader.skip_rows]
+        header_text = head_lines[reader.skip_rows : reader.skip_rows + reader.header_rows]
+        delimiter = reader.delimiter or _sniff_delimiter(
+            header_text or head_lines[reader.skip_rows :]
+        )
+        header_rows = [next(csv.reader([line], delimiter=delimiter)) for line in header_text]
+        if reader.header_rows and not header_rows:
+            raise UnreadableFile(
+                f"{path.name}: el archivo no tiene fila de encabezados (tiene "
+                f"{len(head_lines)} líneas). ¿Está truncado o vacío?"
+            )
+        data_preview = head_lines[reader.skip_rows + reader.header_rows :]
+        width = max(
+            [len(r) for r in header_rows]
+            + [len(next(csv.reader([line], delimiter=delimiter))) for line in data_preview[:1]]
+        )
+        headers = join_headers(header_rows) if header_rows else []
+        headers += [f"columna_{j + 1}" for j in range(len(headers), width)]
+        columns = "{" + ", ".join(f"'c{j}': 'VARCHAR'" for j in range(width)) + "}"
+        first = reader.skip_rows + reader.header_rows
+        con.execute(
+            f"""
+            create temp table {RAW} as
+            select (row_number() over () + ?)::bigint as __row, *
+            from read_csv(?, header = false, skip = ?, delim = ?, quote = '"', escape = '"',
+                          auto_detect = false, null_padding = true, columns = {columns},
+                          encoding = ?, store_rejects = true)
+            """,
+            [first, str(source), first, delimiter, duck_encoding],
+        )
+        (rejected,) = con.execute("select count(*) from reject_errors").fetchone()
+        if rejected:
+            con.execute(
+                """
+                create or replace temp table _rejects as
+                select line::bigint as __row, any_value(csv_line) as line,
+                       string_agg(error_message, '; ') as reason
+                from reject_errors
+                group by line
+                """
+            )
+    except duckdb.Error as exc:
+        raise UnreadableFile(
+            f"{path.name}: no se puede leer como CSV ({str(exc).splitlines()[0]}). Revise el "
+            "separador, las comillas y la codificación en reader."
+        ) from exc
+    finally:
+        if source != path:
+            source.unlink(missing_ok=True)
+    (rows,) = con.execute(f"select count(*) from {RAW}").fetchone()
+    return RawTable(headers, int(rows) + int(rejected), 0, encoding, titles, int(rejected))
+
+
+def _head_lines(path: Path, encoding: str, n: int) -> list[str]:
+    lines = []
+    with path.open("r", encoding=encoding, newline="") as fh:
+        for line in fh:
+            lines.append(line.rstrip("\r\n"))
+            if len(lines) >= n:
+                break
+    return lines
+
+
+def _sniff_delimiter(lines: list[str]) -> str:
+    sample = "\n".join(lines[:5])
+    counts = {d: sample.count(d) for d in (",", ";", "\t", "|")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+# -- spreadsheets --------------------------------------------------------------------------------
+
+
+def _read_sheet(
+    con: duckdb.DuckDBPyConnection, path: Path, reader: ReaderSpec, fmt: str
+) -> RawTable:
+    try:
+        rows = _xlsx_rows(path, reader.sheet) if fmt == "xlsx" else _xls_rows(path, reader.sheet)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise UnreadableFile(
+            f"{path.name}: la hoja de cálculo está dañada o truncada ({exc}). Pida que la "
+            "envíen de nuevo."
+        ) from exc
+    titles = [" ".join(str(c) for c in r if c) for r in rows[: reader.skip_rows]]
+    header_rows = rows[reader.skip_rows : reader.skip_rows + reader.header_rows]
+    data = rows[reader.skip_rows + reader.header_rows :]
+    width = max([len(r) for r in rows[reader.skip_rows :]] or [0])
+    headers = join_headers(header_rows) if header_rows else []
+    headers += [f"columna_{j + 1}" for j in range(len(headers), width)]
+    first = reader.skip_rows + reader.header_rows + 1
+    arrays = {"__row": pa.array(range(first, first + len(data)), pa.int64())}
+    for j in range(width):
+        arrays[f"c{j}"] = pa.array([r[j] if j < len(r) else None for r in data], pa.string())
+    arrow = pa.table(arrays)  # noqa: F841  (scanned by DuckDB below)
+    con.execute(f"create temp table {RAW} as select * from arrow")
+    return RawTable(headers, len(data), 0, None, titles)
+
+
+def _xlsx_rows(path: Path, sheet: str | int | None) -> list[list[str | None]]:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        ws = _pick_sheet(wb.sheetnames, sheet, path)
+        return [[_cell(v) for v in row] for row in wb[ws].iter_rows(values_only=True)]
+    finally:
+        wb.close()
+
+
+def _xls_rows(path: Path, sheet: str | int | None) -> list[list[str | None]]:
+    import xlrd
+
+    book = xlrd.open_workbook(str(path), formatting_info=False)
+    ws = book.sheet_by_name(_pick_sheet(book.sheet_names(), sheet, path))
+    rows = []
+    for r in range(ws.nrows):
+        row = []
+        for c in range(ws.ncols):
+            cell = ws.cell(r, c)
+            if cell.ctype == xlrd.XL_CELL_DATE:
+                row.append(_cell(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode)))
+            else:
+                row.append(_cell(cell.value if cell.value != "" else None))
+        rows.append(row)
+    return rows
+
+
+def _pick_sheet(names: list[str], sheet: str | int | None, path: Path) -> str:
+    if sheet is None:
+        return names[0]
+    if isinstance(sheet, int):
+        if 0 <= sheet < len(names):
+            return names[sheet]
+    elif sheet in names:
+        return sheet
+    raise UnreadableFile(
+        f"{path.name}: no hay hoja «{sheet}». Hojas del archivo: {', '.join(names)}. "
+        "Corrija reader.sheet."
+    )
+
+
+# -- rows that are not data ------------------------------------------------------------------
+
+
+def _drop_non_data_rows(
+    con: duckdb.DuckDBPyConnection, path: Path, reader: ReaderSpec, table: RawTable
+) -> None:
+    width = len(table.headers)
+    all_blank = " and ".join(f"nullif(trim(c{j}), '') is null" for j in range(width)) or "true"
+    conditions = [all_blank]
+    params: list[object] = []
+    for rule in reader.skip_rows_where:
+        j = _column_index(rule.column, table.headers, path)
+        conditions.append(f"regexp_matches(coalesce(c{j}, ''), ?)")
+        params.append(rule.pattern)
+    if reader.footer_rows:
+        conditions.append(f"__row > (select max(__row) from {RAW}) - ?")
+        params.append(reader.footer_rows)
+    (skipped,) = con.execute(
+        f"select count(*) from {RAW} where " + " or ".join(f"({c})" for c in conditions), params
+    ).fetchone()
+    if skipped:
+        con.execute(f"delete from {RAW} where " + " or ".join(f"({c})" for c in conditions), params)
+    table.skipped = int(skipped)
+    table.rows_in -= int(skipped)
+
+
+def _column_index(column: str | int, headers: list[str], path: Path) -> int:
+    if isinstance(column, int):
+        return column
+    from ciudadana.ingest.columns import match_column
+
+    index = match_column(column, headers)
+    if index is None:
+        raise UnreadableFile(f"{path.name}: no hay columna «{column}» (reader.skip_rows_where).")
+    return index
+
+
+def text_preview(path: Path, encoding: str, lines: int = 3) -> str:
+    """The first lines of a text file, for messages."""
+    with open(path, encoding=encoding, errors="replace") as fh:
+        return "".join(fh.readline() for _ in range(lines))

@@ -1,0 +1,1 @@
+"""The common language: ICCS offences, territories, population groups, identity numbers."""

@@ -1,0 +1,285 @@
+"""Open, migrate and write the warehouse. Only this module writes it."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from ciudadana.errors import CiudadanaError, WarehouseBusy
+
+log = logging.getLogger("ciudadana.sql")
+
+STAGE_PREFIX = "_stage_"
+
+# Target table -> the temporary staging table an ingest fills for it.
+STAGED_TARGETS: dict[str, str] = {
+    "events": "_stage_events",
+    "event_offences": "_stage_event_offences",
+    "persons": "_stage_persons",
+    "restricted.person_identity": "_stage_person_identity",
+    "restricted.event_location": "_stage_event_location",
+    "aggregates": "_stage_aggregates",
+    "population": "_stage_population",
+    "quarantine": "_stage_quarantine",
+    "findings": "_stage_findings",
+}
+
+
+@dataclass
+class LoadRecord:
+    """One row of ``loads``: where a load came from and what became of its rows."""
+
+    load_id: int
+    source_id: str
+    spec_name: str
+    spec_sha256: str
+    file_name: str
+    file_sha256: str
+    raw_path: str
+    file_bytes: int
+    counting_unit: str
+    date_semantics: str | None
+    country: str
+    rows_in: int
+    rows_loaded: int
+    rows_quarantined: int
+    rows_skipped: int
+    period_start: date | None
+    period_end: date | None
+    started_at: datetime
+    finished_at: datetime
+    ciudadana_version: str
+    superseded_by: int | None = None
+    columns: list[str] = field(default_factory=list)
+    notes: str | None = None
+
+
+@dataclass
+class StagedLoad:
+    """What an ingest staged on the warehouse connection, ready to be committed at once.
+
+    ``tables`` lists the target tables (keys of ``STAGED_TARGETS``) whose staging table exists.
+    ``supersedes`` lists earlier loads that this corrected re-delivery replaces.
+    """
+
+    record: LoadRecord
+    tables: list[str] = field(default_factory=list)
+    supersedes: list[int] = field(default_factory=list)
+
+
+def _migrations() -> list[tuple[int, str, str]]:
+    folder = resources.files("ciudadana.warehouse") / "migrations"
+    found = []
+    for item in folder.iterdir():
+        match = re.fullmatch(r"(\d{3})_(\w+)\.sql", item.name)
+        if match:
+            found.append((int(match.group(1)), match.group(2), item.read_text("utf-8")))
+    return sorted(found)
+
+
+def _busy_error(path: Path, exc: Exception) -> WarehouseBusy:
+    pid = re.search(r"PID (\d+)", str(exc))
+    who = f" (proceso {pid.group(1)})" if pid else ""
+    return WarehouseBusy(
+        f"El almacén {path} está en uso por otro proceso{who}, probablemente otra carga. "
+        "Espere a que termine y vuelva a intentarlo; nada se ha modificado."
+    )
+
+
+class Warehouse:
+    """The read-write warehouse. Open it with :meth:`open`; it holds DuckDB's file lock.
+
+    Example:
+        >>> with Warehouse.open(tmp_path / "almacen.duckdb") as wh:  # doctest: +SKIP
+        ...     wh.loads()
+    """
+
+    def __init__(self, path: Path, con: duckdb.DuckDBPyConnection) -> None:
+        self.path = path
+        self.con = con
+
+    @classmethod
+    def open(cls, path: Path, *, create: bool = False) -> Warehouse:
+        """Open (or with ``create`` make) the warehouse file and bring its schema up to date."""
+        path = Path(path)
+        if not create and not path.exists():
+            raise CiudadanaError(
+                f"No existe el almacén {path}. Cree un espacio de trabajo con "
+                "`ciudadana init DIR` o indique --workspace.",
+                code="no-warehouse",
+            )
+        try:
+            con = duckdb.connect(str(path))
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise _busy_error(path, exc) from exc
+            raise CiudadanaError(
+                f"No se pudo abrir el almacén {path}: {exc}", code="warehouse-unreadable"
+            ) from exc
+        wh = cls(path, con)
+        wh.migrate()
+        return wh
+
+    def __enter__(self) -> Warehouse:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.con.close()
+
+    # -- schema -----------------------------------------------------------------------------
+
+    def migrate(self) -> list[int]:
+        """Apply the numbered migrations not yet recorded; re-applying is a no-op."""
+        self.con.execute(
+            "create table if not exists schema_migrations "
+            "(version integer primary key, name varchar, applied_at timestamp)"
+        )
+        done = {v for (v,) in self.con.execute("select version from schema_migrations").fetchall()}
+        applied = []
+        for version, name, sql in _migrations():
+            if version in done:
+                continue
+            with self.transaction():
+                self.con.execute(sql)
+                self.con.execute(
+                    "insert into schema_migrations values (?, ?, current_timestamp)",
+                    [version, name],
+                )
+            applied.append(version)
+        return applied
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.con.execute("begin transaction")
+        try:
+            yield
+        except BaseException:
+            self.con.execute("rollback")
+            raise
+        self.con.execute("commit")
+
+    def execute(self, sql: str, params: Sequence[Any] | None = None) -> duckdb.DuckDBPyConnection:
+        """Run one statement, logging it at DEBUG (``--debug`` shows every statement)."""
+        log.debug("%s\n-- params: %s", sql.strip(), params)
+        return self.con.execute(sql, params) if params is not None else self.con.execute(sql)
+
+    # -- reference data -----------------------------------------------------------------------
+
+    def replace_reference(self, table: str, rows: Iterable[dict[str, Any]]) -> int:
+        """Replace a reference table (``iccs``, ``territories``) with ``rows``, atomically."""
+        if table not in {"iccs", "territories"}:
+            raise ValueError(table)
+        rows = list(rows)
+        columns = [
+            c
+            for (c,) in self.con.execute(
+                "select column_name from information_schema.columns "
+                "where table_schema = 'main' and table_name = ? order by ordinal_position",
+                [table],
+            ).fetchall()
+        ]
+        placeholders = ", ".join("?" for _ in columns)
+        with self.transaction():
+            if table == "territories" and rows:
+                countries = sorted({r["country"] for r in rows})
+                self.con.execute(
+                    "delete from territories where country in (select unnest(?))", [countries]
+                )
+            elif table == "iccs":
+                self.con.execute("delete from iccs")
+            self.con.executemany(
+                f"insert into {table} values ({placeholders})",
+                [[r.get(c) for c in columns] for r in rows],
+            )
+        return len(rows)
+
+    # -- loads ------------------------------------------------------------------------------
+
+    def next_load_id(self) -> int:
+        (value,) = self.con.execute("select coalesce(max(load_id), 0) + 1 from loads").fetchone()
+        return int(value)
+
+    def find_identical_load(self, file_sha256: str, spec_sha256: str) -> dict[str, Any] | None:
+        """The load that already took this very file with this very spec, if any."""
+        return self._one(
+            "select * from loads where file_sha256 = ? and spec_sha256 = ? "
+            "order by load_id limit 1",
+            [file_sha256, spec_sha256],
+        )
+
+    def overlapping_loads(self, source_id: str, start: date, end: date) -> list[dict[str, Any]]:
+        """Current loads of ``source_id`` whose period lies within [start, end]."""
+        return self._all(
+            """
+            select *
+            from loads
+            where source_id = ?
+              and superseded_by is null
+              and period_start >= ?
+              and period_end <= ?
+            order by load_id
+            """,
+            [source_id, start, end],
+        )
+
+    def commit_load(self, staged: StagedLoad) -> None:
+        """Write a staged load in one transaction: all of it, or nothing at all."""
+        rec = asdict(staged.record)
+        columns = list(rec)
+        with self.transaction():
+            self.execute(
+                f"insert into loads ({', '.join(columns)}) "
+                f"values ({', '.join('?' for _ in columns)})",
+                [rec[c] for c in columns],
+            )
+            for target in staged.tables:
+                self.execute(f"insert into {target} by name select * from {STAGED_TARGETS[target]}")
+            if staged.supersedes:
+                self.execute(
+                    "update loads set superseded_by = ? where load_id in (select unnest(?))",
+                    [staged.record.load_id, staged.supersedes],
+                )
+        self.drop_staging()
+
+    def drop_staging(self) -> None:
+        for name in STAGED_TARGETS.values():
+            self.con.execute(f"drop table if exists temp.{name}")
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def loads(self) -> list[dict[str, Any]]:
+        return self._all("select * from loads order by load_id")
+
+    def _all(self, sql: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
+        cur = self.execute(sql, params)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+    def _one(self, sql: str, params: Sequence[Any] | None = None) -> dict[str, Any] | None:
+        rows = self._all(sql, params)
+        return rows[0] if rows else None
+
+
+def open_reader(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection for the links that read the warehouse (quality, analysis...)."""
+    path = Path(path)
+    if not path.exists():
+        raise CiudadanaError(f"No existe el almacén {path}.", code="no-warehouse")
+    try:
+        return duckdb.connect(str(path), read_only=True)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise _busy_error(path, exc) from exc
+        raise

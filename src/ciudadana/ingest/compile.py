@@ -374,19 +374,25 @@ class Compiler:
         return self.out
 
     def _unpivot(self) -> None:
-        assert self.spec.unpivot is not None
-        base = self.spec.fields.get("value") or FieldSpec(value="0")
-        for header in self.spec.unpivot.columns:
-            fs = base.model_copy(update={"column": header, "value": None})
-            self.compile_field(f"cell:{header}", fs, "number")
-        total = self.spec.unpivot.check_total
-        if total:
-            fs = base.model_copy(update={"column": total, "value": None})
-            self.compile_field("cell_total", fs, "number")
-            cells = " + ".join(
-                f"coalesce({ident(f'v:cell:{h}')}, 0)" for h in self.spec.unpivot.columns
+        unpivot = self.spec.unpivot
+        assert unpivot is not None
+        cells = dict(unpivot.columns)
+        if unpivot.check_total:
+            cells[unpivot.check_total] = "total"
+        for header, into in cells.items():
+            fs = FieldSpec(
+                column=header,
+                parse=unpivot.parse,
+                thousands=unpivot.thousands,
+                blank=unpivot.blank,
+                min=0,
             )
-            self.out.items.append(f"{cells} as __cell_sum")
+            self.compile_field(
+                "cell_total" if into == "total" else f"cell:{header}", fs, unpivot.parse
+            )
+        if unpivot.check_total:
+            cells_sum = " + ".join(f"coalesce({ident(f'v:cell:{h}')}, 0)" for h in unpivot.columns)
+            self.out.items.append(f"{cells_sum} as __cell_sum")
 
     def _create(self) -> None:
         structs = []

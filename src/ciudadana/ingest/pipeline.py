@@ -152,7 +152,7 @@ def _load(
 ) -> LoadReport:
     spec, con = loaded.spec, wh.con
     say("leyendo")
-    raw = read_file(con, raw_path, spec.reader)
+    raw = read_file(con, raw_path, spec.reader, file.name)
     if raw.rows_in == 0:
         raise UnreadableFile(
             f"{file.name}: no tiene filas de datos (solo encabezados o títulos). Pida el archivo "

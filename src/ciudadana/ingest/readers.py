@@ -145,8 +145,24 @@ def join_headers(rows: list[list[str | None]]) -> list[str]:
     return headers
 
 
-def read_file(con: duckdb.DuckDBPyConnection, path: Path, reader: ReaderSpec) -> RawTable:
-    """Read ``path`` into the temporary table ``_raw`` of ``con``."""
+def read_file(
+    con: duckdb.DuckDBPyConnection, path: Path, reader: ReaderSpec, display_name: str | None = None
+) -> RawTable:
+    """Read ``path`` into the temporary table ``_raw`` of ``con``.
+
+    ``display_name`` is the file's name as received, used in messages (``path`` may be the copy
+    kept in ``raw/``, named by its hash).
+    """
+    try:
+        return _read_file(con, path, reader)
+    except UnreadableFile as exc:
+        if display_name and display_name != path.name:
+            exc.message = exc.message.replace(path.name, display_name)
+            exc.args = (exc.message,)
+        raise
+
+
+def _read_file(con: duckdb.DuckDBPyConnection, path: Path, reader: ReaderSpec) -> RawTable:
     fmt = sniff_format(path, reader.format)
     con.execute(f"drop table if exists temp.{RAW}")
     table = _read_csv(con, path, reader) if fmt == "csv" else _read_sheet(con, path, reader, fmt)

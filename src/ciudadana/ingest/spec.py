@@ -31,10 +31,16 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
+def _position(value: object) -> object:
+    """``column: 0`` (a number) is a 0-based position; any other text is a header."""
+    return int(value) if isinstance(value, str) and value.isdigit() else value
+
+
 class RowRule(_Model):
     """Rows that are not data (subtotals, repeated headers): skipped and counted as skipped."""
 
     column: str | int = Field(description="Column name, or 0-based position.")
+    _pos = field_validator("column", mode="before")(lambda cls, v: _position(v))
     pattern: str = Field(description="Regular expression searched in the cell.")
 
     @field_validator("pattern")
@@ -95,6 +101,7 @@ class FieldSpec(_Model):
     parent: str | None = Field(None, description="Territory: field giving the level above.")
     level: int | None = None
     on_invalid: Literal["quarantine", "warn"] = "quarantine"
+    _pos = field_validator("column", mode="before")(lambda cls, v: _position(v))
 
     @model_validator(mode="after")
     def _one_origin(self) -> FieldSpec:
@@ -114,6 +121,9 @@ class Unpivot(_Model):
 
     columns: dict[str, str] = Field(description="Header -> the value of ``into`` for that column.")
     into: Literal["month", "year", "sex", "age_group"] = "month"
+    parse: Literal["integer", "number"] = "number"
+    thousands: str | None = Field(None, description="Thousands separator in the cells.")
+    blank: str | None = Field("0", description="What an empty cell means.")
     check_total: str | None = Field(None, description="A column that must equal the row's sum.")
 
 

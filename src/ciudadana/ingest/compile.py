@@ -181,6 +181,8 @@ class Compiler:
         self, name: str, fs: FieldSpec, raw: str, col: str, unknown: str, parse: str
     ) -> None:
         text = raw if not fs.thousands else f"replace({raw}, {lit(fs.thousands)}, '')"
+        if fs.decimal != ".":
+            text = f"replace({text}, {lit(fs.decimal)}, '.')"
         number = f"try_cast({text} as double)"
         if parse == "integer":
             number = f"case when {number} = floor({number}) then {number}::bigint end"

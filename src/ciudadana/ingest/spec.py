@@ -97,6 +97,7 @@ class FieldSpec(_Model):
     min: float | None = None
     max: float | None = None
     thousands: str | None = None
+    decimal: str = Field(".", description="Decimal mark: ',' for '14,63'.")
     blank: str | None = Field(None, description="What a blank cell means, e.g. '0' in a count.")
     parent: str | None = Field(None, description="Territory: field giving the level above.")
     level: int | None = None

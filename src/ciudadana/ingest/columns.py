@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 
-from ciudadana.ingest.text import normalize_key as normalize_name
+from ciudadana.ingest.text import normalize_key
 
 
 def match_column(wanted: str, headers: list[str]) -> int | None:
@@ -13,16 +13,24 @@ def match_column(wanted: str, headers: list[str]) -> int | None:
     """
     if wanted in headers:
         return headers.index(wanted)
-    norm = normalize_name(wanted)
-    normalized = [normalize_name(h) for h in headers]
+    norm = normalize_key(wanted)
+    normalized = [normalize_key(h) for h in headers]
     if norm in normalized:
         return normalized.index(norm)
-    last_parts = [normalize_name(h.rsplit(" / ", 1)[-1]) for h in headers]
+    last_parts = [normalize_key(h.rsplit(" / ", 1)[-1]) for h in headers]
     if last_parts.count(norm) == 1:
         return last_parts.index(norm)
     return None
 
 
 def suggest_column(wanted: str, headers: list[str]) -> str | None:
-    close = difflib.get_close_matches(wanted, headers, n=1, cutoff=0.6)
-    return close[0] if close else None
+    """The header a person most likely meant: a close spelling (case and accents aside), else
+    the shortest header containing the name (``"fecha"`` -> ``"fecha_registro"``).
+    """
+    norm = normalize_key(wanted)
+    by_norm = {normalize_key(h): h for h in headers}
+    close = difflib.get_close_matches(norm, list(by_norm), n=1, cutoff=0.6)
+    if close:
+        return by_norm[close[0]]
+    containing = sorted((h for n, h in by_norm.items() if norm and norm in n), key=len)
+    return containing[0] if containing else None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -18,9 +19,11 @@ import duckdb
 import pyarrow as pa
 
 from ciudadana.errors import UnreadableFile
+from ciudadana.ingest import malformed
 from ciudadana.ingest.spec import ReaderSpec
 
 RAW = "_raw"
+_PREVIEW_LINES = 50  # data lines read to find how many cells a row has
 
 
 @dataclass
@@ -167,6 +170,8 @@ def _read_file(con: duckdb.DuckDBPyConnection, path: Path, reader: ReaderSpec) -
     con.execute(f"drop table if exists temp.{RAW}")
     table = _read_csv(con, path, reader) if fmt == "csv" else _read_sheet(con, path, reader, fmt)
     _drop_non_data_rows(con, path, reader, table)
+    if fmt == "csv":
+        malformed.refuse_if_cut(con, path, RAW, len(table.headers))
     return table
 
 
@@ -176,13 +181,14 @@ def _read_file(con: duckdb.DuckDBPyConnection, path: Path, reader: ReaderSpec) -
 def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, reader: ReaderSpec) -> RawTable:
     encoding = detect_encoding(path, reader.encoding)
     source = path
-    duck_encoding = {"utf-8": "utf-8", "latin-1": "latin-1", "utf-16": "utf-16"}.get(encoding)
-    if duck_encoding is None:  # cp1252: DuckDB has no decoder built in; transcode once
+    duck_encoding = {"utf-8": "utf-8", "latin-1": "latin-1"}.get(encoding)
+    if duck_encoding is None:  # cp1252, utf-16: read as UTF-8 after transcoding once
         source = path.with_name(f".{path.name}.utf8.tmp")
         source.write_text(path.read_bytes().decode(encoding, errors="replace"), "utf-8")
         duck_encoding = "utf-8"
     try:
-        head_lines = _head_lines(source, duck_encoding, reader.skip_rows + reader.header_rows + 1)
+        first = reader.skip_rows + reader.header_rows
+        head_lines = _head_lines(source, duck_encoding, first + _PREVIEW_LINES)
         titles = head_lines[: reader.skip_rows]
         header_text = head_lines[reader.skip_rows : reader.skip_rows + reader.header_rows]
         delimiter = reader.delimiter or _sniff_delimiter(
@@ -194,36 +200,26 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, reader: ReaderSpec) ->
                 f"{path.name}: el archivo no tiene fila de encabezados (tiene "
                 f"{len(head_lines)} líneas). ¿Está truncado o vacío?"
             )
-        data_preview = head_lines[reader.skip_rows + reader.header_rows :]
-        width = max(
-            [len(r) for r in header_rows]
-            + [len(next(csv.reader([line], delimiter=delimiter))) for line in data_preview[:1]]
-        )
-        headers = join_headers(header_rows) if header_rows else []
+        cut = len(head_lines) == first + _PREVIEW_LINES
+        width = _width(header_rows, head_lines[first:], delimiter, cut)
+        headers = (join_headers(header_rows) if header_rows else [])[:width]
         headers += [f"columna_{j + 1}" for j in range(len(headers), width)]
         columns = "{" + ", ".join(f"'c{j}': 'VARCHAR'" for j in range(width)) + "}"
-        first = reader.skip_rows + reader.header_rows
         con.execute(
             f"""
             create temp table {RAW} as
             select (row_number() over () + ?)::bigint as __row, *
             from read_csv(?, header = false, skip = ?, delim = ?, quote = '"', escape = '"',
-                          auto_detect = false, null_padding = true, columns = {columns},
+                          auto_detect = false, null_padding = false, columns = {columns},
                           encoding = ?, store_rejects = true)
             """,
             [first, str(source), first, delimiter, duck_encoding],
         )
-        (rejected,) = con.execute("select count(*) from reject_errors").fetchone()
-        if rejected:
-            con.execute(
-                """
-                create or replace temp table _rejects as
-                select line::bigint as __row, any_value(csv_line) as line,
-                       string_agg(error_message, '; ') as reason
-                from reject_errors
-                group by line
-                """
-            )
+        # Rows with too few or too many cells are quarantined, not padded: a missing cell
+        # shifts the rest of the row, so no cell of it can be trusted.
+        rejects = malformed.collect_rejects(con, path.name, delimiter, width)
+        gaps = [r.row for r in rejects] + malformed.blank_records(source.read_bytes(), first)
+        malformed.renumber(con, RAW, first, gaps)
     except duckdb.Error as exc:
         raise UnreadableFile(
             f"{path.name}: no se puede leer como CSV ({str(exc).splitlines()[0]}). Revise el "
@@ -233,11 +229,32 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, reader: ReaderSpec) ->
         if source != path:
             source.unlink(missing_ok=True)
     (rows,) = con.execute(f"select count(*) from {RAW}").fetchone()
-    return RawTable(headers, int(rows) + int(rejected), 0, encoding, titles, int(rejected))
+    return RawTable(headers, int(rows) + len(rejects), 0, encoding, titles, len(rejects))
+
+
+def _width(header_rows: list[list[str]], preview: list[str], delimiter: str, cut: bool) -> int:
+    """Cells per row: the header's, unless most of the first data rows say otherwise.
+
+    Unnamed header cells at the end (``...,"Diciembre",""``) do not count when the rows stop
+    before them; a few bad rows in the preview do not change the width (they are malformed).
+    ``cut``: the preview stops at a line limit, so its last record may be incomplete.
+    """
+    total = max([len(row) for row in header_rows] or [0])
+    named = max([j + 1 for row in header_rows for j, cell in enumerate(row) if cell.strip()] or [0])
+    try:
+        records = list(csv.reader(io.StringIO("\n".join(preview)), delimiter=delimiter))
+    except csv.Error:
+        records = []
+    widths = [len(r) for r in (records[:-1] if cut else records) if any(c.strip() for c in r)]
+    majority = [w for w in set(widths) if widths.count(w) * 2 > len(widths)]
+    if majority:
+        return max(named, majority[0]) or 1
+    return total or max([*widths, 1])
 
 
 def _head_lines(path: Path, encoding: str, n: int) -> list[str]:
     lines = []
+    encoding = "utf-8-sig" if encoding == "utf-8" else encoding  # Excel's "CSV UTF-8" has a BOM
     with path.open("r", encoding=encoding, newline="") as fh:
         for line in fh:
             lines.append(line.rstrip("\r\n"))
@@ -284,12 +301,15 @@ def _read_sheet(
 def _xlsx_rows(path: Path, sheet: str | int | None) -> list[list[str | None]]:
     import openpyxl
 
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        ws = _pick_sheet(wb.sheetnames, sheet, path)
-        return [[_cell(v) for v in row] for row in wb[ws].iter_rows(values_only=True)]
-    finally:
-        wb.close()
+    # A file object, not the path: openpyxl refuses names not ending in .xlsx, and the content
+    # decides the format (a workbook sent as "datos.csv" is still a workbook).
+    with path.open("rb") as fh:
+        wb = openpyxl.load_workbook(fh, read_only=True, data_only=True)
+        try:
+            ws = _pick_sheet(wb.sheetnames, sheet, path)
+            return [[_cell(v) for v in row] for row in wb[ws].iter_rows(values_only=True)]
+        finally:
+            wb.close()
 
 
 def _xls_rows(path: Path, sheet: str | int | None) -> list[list[str | None]]:
@@ -338,16 +358,20 @@ def _drop_non_data_rows(
         j = _column_index(rule.column, table.headers, path)
         conditions.append(f"regexp_matches(coalesce(c{j}, ''), ?)")
         params.append(rule.pattern)
+    tables = [RAW] + ([malformed.REJECTS] if table.rejected_lines else [])
     if reader.footer_rows:
-        conditions.append(f"__row > (select max(__row) from {RAW}) - ?")
+        last = " union all ".join(f"select max(__row) as n from {t}" for t in tables)
+        conditions.append(f"__row > (select max(n) from ({last})) - ?")
         params.append(reader.footer_rows)
-    (skipped,) = con.execute(
-        f"select count(*) from {RAW} where " + " or ".join(f"({c})" for c in conditions), params
-    ).fetchone()
-    if skipped:
-        con.execute(f"delete from {RAW} where " + " or ".join(f"({c})" for c in conditions), params)
-    table.skipped = int(skipped)
-    table.rows_in -= int(skipped)
+    where = " or ".join(f"({c})" for c in conditions)
+    for name in tables:  # a title, subtotal or footer line may also be one DuckDB rejected
+        (skipped,) = con.execute(f"select count(*) from {name} where {where}", params).fetchone()
+        if skipped:
+            con.execute(f"delete from {name} where {where}", params)
+            table.skipped += int(skipped)
+            table.rows_in -= int(skipped)
+            if name != RAW:
+                table.rejected_lines -= int(skipped)
 
 
 def _column_index(column: str | int, headers: list[str], path: Path) -> int:

@@ -238,7 +238,7 @@ class Stager:
             union all
             select {self.load_id}::integer, __row, null, null, left(line, 200),
                    'malformed-row', 'error',
-                   {file} || ', línea ' || __row || ': la fila no se puede separar en columnas ('
+                   {file} || ', fila ' || __row || ': la fila no se puede separar en columnas ('
                    || reason || '). Revise comillas y separadores o si el archivo está truncado.'
             from _rejects"""
         self.make(

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
-_SPACES = re.compile(r"\s+")
+from ciudadana.standards.names import normalize_name
 
 
 def normalize_key(text: str) -> str:
-    """Case, accents and runs of spaces do not matter: ``" Mujer  "`` == ``"mujer"``,
-    ``"Violación"`` == ``"VIOLACION"``.
+    """Case, accents, punctuation and runs of spaces do not matter: ``" Mujer  "`` ==
+    ``"mujer"``, ``"Violación"`` == ``"VIOLACION"``, ``"Art. 123"`` == ``"art 123"``. A key made
+    only of signs (``"+"``) is compared as written.
     """
-    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _SPACES.sub(" ", bare)
+    return normalize_name(text) or text.strip().casefold()

@@ -1,0 +1,161 @@
+"""CSV lines the parser cannot split into the header's columns: rows too, never lost.
+
+DuckDB reads the data rows in bulk and sets aside (``store_rejects``) the lines with too few or
+too many cells or a broken quote. Those lines go to quarantine as ``malformed-row`` with their
+row number. Two things need care:
+
+* numbering: DuckDB numbers a rejected line as a person sees the file (blank lines counted), but
+  returns the good rows without the blank and rejected lines, so the good rows are renumbered
+  around those gaps;
+* a file cut short (a quote left open, or a last row incomplete with no line end) is refused
+  whole: loading the part that arrived would pass for a complete delivery.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from ciudadana.errors import UnreadableFile
+
+REJECTS = "_rejects"
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """One line DuckDB could not split: its row number, text, cells and why."""
+
+    row: int
+    line: str
+    cells: list[str]
+    reason: str
+
+
+def collect_rejects(
+    con: duckdb.DuckDBPyConnection, file_name: str, delimiter: str, width: int
+) -> list[Rejected]:
+    """Turn ``reject_errors`` into the temp table ``_rejects`` (one row per rejected line).
+
+    Raises:
+        UnreadableFile: a quote opens and never closes: the rows after it cannot be told apart.
+    """
+    found = con.execute(
+        """
+        select line::bigint, any_value(csv_line), list(distinct error_type)
+        from reject_errors
+        group by line
+        order by line
+        """
+    ).fetchall()
+    rejected = []
+    for row, text, kinds in found:
+        text = (text or "").strip("\r\n")  # DuckDB may keep the blank lines before it
+        quoting = text.startswith('"') or f'{delimiter}"' in text
+        if quoting and text.count('"') % 2 == 1:
+            raise UnreadableFile(
+                f'{file_name}, fila {row}: una comilla (") se abre y no se cierra, así que las '
+                "filas siguientes no se pueden separar. El archivo parece truncado o la fila "
+                "tiene una comilla de más: pida el archivo completo o corrija esa fila. No se "
+                "guardó nada."
+            )
+        try:
+            cells = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+        except csv.Error:
+            cells = [text]
+        if "UNQUOTED VALUE" in (kinds or []):
+            reason = "tiene texto pegado a una celda entre comillas"
+        else:
+            reason = f"tiene {len(cells)} celdas y el encabezado {width}"
+        rejected.append(Rejected(int(row), text, cells, reason))
+    columns = {
+        "__row": pa.array([r.row for r in rejected], pa.int64()),
+        "line": pa.array([r.line for r in rejected], pa.string()),
+        "reason": pa.array([r.reason for r in rejected], pa.string()),
+        "__cells": pa.array([len(r.cells) for r in rejected], pa.int64()),
+    }
+    for j in range(width):
+        columns[f"c{j}"] = pa.array(
+            [r.cells[j] if j < len(r.cells) else None for r in rejected], pa.string()
+        )
+    arrow = pa.table(columns)  # noqa: F841  (scanned by DuckDB below)
+    con.execute(f"create or replace temp table {REJECTS} as select * from arrow")
+    return rejected
+
+
+def blank_records(data: bytes, first: int) -> list[int]:
+    """Row numbers (as DuckDB counts them) of blank lines after the header; quotes respected."""
+    if b"\n\n" not in data and b"\n\r\n" not in data:
+        return []
+    blanks, record, quoted = [], 0, False
+    for line in data.split(b"\n"):
+        if not quoted:
+            record += 1
+            if record > first and not line.strip(b"\r"):
+                blanks.append(record)
+        if line.count(b'"') % 2:
+            quoted = not quoted
+    return blanks
+
+
+def renumber(con: duckdb.DuckDBPyConnection, table: str, first: int, gaps: list[int]) -> None:
+    """Give the good rows of ``table`` the numbers they have in the file, around ``gaps``.
+
+    The k-th good row is the k-th row number after ``first`` that is not a gap.
+    """
+    gaps = sorted({g for g in gaps if g > first})
+    if not gaps:
+        return
+    # Before the i-th gap (1-based) come gap - first - i good rows.
+    arrow = pa.table(  # noqa: F841  (scanned by DuckDB below)
+        {
+            "before": pa.array([g - first - i for i, g in enumerate(gaps, 1)], pa.int64()),
+            "passed": pa.array(range(1, len(gaps) + 1), pa.int64()),
+        }
+    )
+    con.execute(
+        f"""
+        create or replace temp table {table} as
+        select r.__row + coalesce(g.passed, 0) as __row, r.* exclude (__row)
+        from {table} as r
+        asof left join (
+            select before, max(passed) as passed
+            from arrow
+            group by before
+        ) as g
+            on r.__row - {int(first)} > g.before
+        order by __row
+        """
+    )
+
+
+def refuse_if_cut(con: duckdb.DuckDBPyConnection, path: Path, raw_table: str, width: int) -> None:
+    """Refuse a file whose last row is incomplete and has no line end: it was cut short."""
+    with path.open("rb") as fh:
+        fh.seek(-1, 2)
+        if fh.read(1) in (b"\n", b"\r"):
+            return
+    exists = con.execute(
+        "select count(*) from information_schema.tables where table_name = ?", [REJECTS]
+    ).fetchone()[0]
+    if not exists:
+        return
+    last = con.execute(
+        f"""
+        select __row, __cells
+        from {REJECTS}
+        where __row > (select coalesce(max(__row), 0) from {raw_table})
+        order by __row desc
+        limit 1
+        """
+    ).fetchone()
+    if last is not None and last[1] < width:
+        raise UnreadableFile(
+            f"{path.name}, fila {last[0]}: la última fila está incompleta ({last[1]} de {width} "
+            "celdas) y el archivo no termina en un salto de línea: parece truncado. Pida el "
+            "archivo completo a la institución. No se guardó nada."
+        )

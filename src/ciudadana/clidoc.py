@@ -1,6 +1,6 @@
 """The CLI reference (docs/cli.md), generated from the commands' own help.
 
-    python -m ciudadana.clidoc > docs/cli.md
+python -m ciudadana.clidoc > docs/cli.md
 """
 
 from __future__ import annotations

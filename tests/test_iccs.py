@@ -18,7 +18,7 @@ ROWS_PER_SECTION = {
     "01": 14, "02": 72, "03": 20, "04": 14, "05": 31, "06": 22,
     "07": 26, "08": 38, "09": 32, "10": 22, "11": 18,
 }  # fmt: skip
-EXTENSIONS = {"0101.01", "0201.01", "0201.02"}
+EXTENSIONS = {"0101.01", "0109.01", "0201.01", "0201.02"}
 CODE_WIDTH_BY_LEVEL = {1: 2, 2: 4, 3: 5, 4: 6}
 
 
@@ -27,12 +27,12 @@ def iccs() -> Iccs:
     return load_iccs()
 
 
-def test_ships_11_sections_309_official_categories_and_3_extensions(iccs: Iccs) -> None:
+def test_ships_11_sections_309_official_categories_and_4_extensions(iccs: Iccs) -> None:
     levels = Counter(o.level for o in iccs if not o.national)
     assert levels[1] == 11
     assert sum(levels.values()) - levels[1] == 309
     assert {o.code for o in iccs if o.national} == EXTENSIONS
-    assert len(iccs) == 11 + 309 + 3
+    assert len(iccs) == 11 + 309 + 4
 
 
 def test_each_section_has_as_many_categories_as_the_manual(iccs: Iccs) -> None:
@@ -111,7 +111,9 @@ def test_every_extension_says_why_and_on_what_legal_basis(iccs: Iccs) -> None:
     for code in EXTENSIONS:
         offence = iccs.get(code)
         assert offence.note.startswith("Extensión nacional"), code
-        assert re.search(r"Decreto|Código Penal", offence.inclusions_es), code
+        if code != "0109.01":  # a forensic manner of death, not an offence
+            assert re.search(r"Decreto|Código Penal", offence.inclusions_es), code
+    assert "No es un delito" in iccs.get("0109.01").note
     assert "22-2008, art. 6" in iccs.get("0101.01").inclusions_es
 
 
@@ -224,7 +226,7 @@ def test_rows_load_into_a_database_table(iccs: Iccs, tmp_path) -> None:
     con.executemany(
         "insert into iccs values (?, ?, ?)", [(r["code"], r["parent"], r["national"]) for r in rows]
     )
-    assert con.execute("select count(*) from iccs where national").fetchone() == (3,)
+    assert con.execute("select count(*) from iccs where national").fetchone() == (4,)
     assert con.execute("select parent from iccs where code = '02051'").fetchone() == ("0205",)
 
 

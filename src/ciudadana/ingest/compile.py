@@ -101,6 +101,8 @@ class Compiler:
             return lit(self.metadata.get(fs.metadata)), f"(metadato {fs.metadata})"
         assert fs.column is not None
         sql, label = self.column(fs.column, fs, name)
+        if fs.pattern is not None:
+            sql = f"nullif(regexp_extract({sql}, {lit(fs.pattern)}, 1), '')"
         if fs.blank is not None:
             sql = f"coalesce({sql}, {lit(fs.blank)})"
         return sql, label
@@ -186,8 +188,14 @@ class Compiler:
         number = f"try_cast({text} as double)"
         if parse == "integer":
             number = f"case when {number} = floor({number}) then {number}::bigint end"
-        value = f"case when {unknown} then null else {number} end"
-        self.emit(name, value)
+        low = fs.min if fs.min is not None else (0 if name.endswith("age") else None)
+        high = fs.max if fs.max is not None else (120 if name.endswith("age") else None)
+        outside = " or ".join(
+            [f"{number} < {low}"] * (low is not None) + [f"{number} > {high}"] * (high is not None)
+        )
+        # A value that only warns is kept out of the warehouse: the row loads, the value is NULL.
+        keep = f" when {outside} then null" if outside and fs.on_invalid == "warn" else ""
+        self.emit(name, f"case when {unknown} then null{keep} else {number} end")
         if name.endswith(".age") or name == "age":
             self.emit(name, f"case when {unknown} then 'unknown' else 'recorded' end", "s")
         what = "un número entero" if parse == "integer" else "un número"
@@ -200,22 +208,16 @@ class Compiler:
             lit(f"no es {what}. Corrija la fila."),
             fs,
         )
-        low = fs.min if fs.min is not None else (0 if name.endswith("age") else None)
-        high = fs.max if fs.max is not None else (120 if name.endswith("age") else None)
-        if low is not None or high is not None:
-            conds = []
-            if low is not None:
-                conds.append(f"{number} < {low}")
-            if high is not None:
-                conds.append(f"{number} > {high}")
+        if outside:
             rng = f"entre {low if low is not None else '-∞'} y {high if high is not None else '∞'}"
+            kept = " Se cargó la fila sin este valor." if keep else ""
             self.check(
-                f"not {unknown} and ({' or '.join(conds)})",
+                f"not {unknown} and ({outside})",
                 name,
                 col,
                 raw,
                 "out-of-range",
-                lit(f"está fuera del rango admitido ({rng})."),
+                lit(f"está fuera del rango admitido ({rng}).{kept}"),
                 fs,
             )
 

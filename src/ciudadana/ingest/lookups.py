@@ -6,6 +6,7 @@ resolving those once and joining the answer back keeps the rules in Python and t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -179,7 +180,7 @@ def territory_resolver(country: str, spec: FieldSpec, level: int | None) -> Reso
             return Answer(
                 (),
                 problem=problem,
-                message=resolution.message("es")
+                message=_without_value(resolution.message("es"))
                 + " Corrija la fila o agregue el nombre como alias en el paquete "
                 "territorial.",
                 severity="error" if spec.on_invalid == "quarantine" else "warning",
@@ -199,3 +200,8 @@ def territory_resolver(country: str, spec: FieldSpec, level: int | None) -> Reso
         return Answer((resolution.code,), extra=top)
 
     return resolve
+
+
+def _without_value(message: str) -> str:
+    """The resolver's message starts with the value; the finding already shows it."""
+    return re.sub(r'^"[^"]*":\s*', "", message)

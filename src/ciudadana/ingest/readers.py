@@ -23,6 +23,20 @@ from ciudadana.ingest import malformed
 from ciudadana.ingest.spec import ReaderSpec
 
 RAW = "_raw"
+SHEET_ROWS = 1_000_000
+
+
+def row_label_sql(row: str, sheets: list[str]) -> str:
+    """SQL text naming a row as a person finds it: ``fila 12`` or ``hoja «2019», fila 12``."""
+    if not sheets:
+        return f"'fila ' || {row}"
+    names = "[" + ", ".join("'" + s.replace("'", "''") + "'" for s in sheets) + "]"
+    return (
+        f"'hoja «' || {names}[({row} // {SHEET_ROWS})::integer] || '», fila ' || "
+        f"({row} % {SHEET_ROWS})"
+    )
+
+
 _PREVIEW_LINES = 50  # data lines read to find how many cells a row has
 
 
@@ -36,6 +50,7 @@ class RawTable:
     encoding: str | None = None
     title_lines: list[str] = field(default_factory=list)
     rejected_lines: int = 0  # CSV lines the parser could not split (quarantined as malformed)
+    sheets: list[str] = field(default_factory=list)  # several sheets: __row = k * SHEET_ROWS + r
 
 
 def sniff_format(path: Path, declared: str) -> str:
@@ -233,11 +248,11 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, reader: ReaderSpec) ->
 
 
 def _width(header_rows: list[list[str]], preview: list[str], delimiter: str, cut: bool) -> int:
-    """Cells per row: the header's, unless most of the first data rows say otherwise.
+    """Cells per row: the header's, unless most of the first data rows agree on another width.
 
-    Unnamed header cells at the end (``...,"Diciembre",""``) do not count when the rows stop
-    before them; a few bad rows in the preview do not change the width (they are malformed).
-    ``cut``: the preview stops at a line limit, so its last record may be incomplete.
+    Most rows may stop before unnamed header cells at the end (``...,"Diciembre",""``), or go
+    past a header that does not name its last columns. A few bad rows change nothing: they are
+    malformed and go to quarantine. ``cut``: the preview's last record may be incomplete.
     """
     total = max([len(row) for row in header_rows] or [0])
     named = max([j + 1 for row in header_rows for j, cell in enumerate(row) if cell.strip()] or [0])
@@ -246,9 +261,9 @@ def _width(header_rows: list[list[str]], preview: list[str], delimiter: str, cut
     except csv.Error:
         records = []
     widths = [len(r) for r in (records[:-1] if cut else records) if any(c.strip() for c in r)]
-    majority = [w for w in set(widths) if widths.count(w) * 2 > len(widths)]
-    if majority:
-        return max(named, majority[0]) or 1
+    for width in set(widths):
+        if widths.count(width) * 2 > len(widths) and (width > total or named <= width < total):
+            return width
     return total or max([*widths, 1])
 
 
@@ -277,28 +292,48 @@ def _read_sheet(
     con: duckdb.DuckDBPyConnection, path: Path, reader: ReaderSpec, fmt: str
 ) -> RawTable:
     try:
-        rows = _xlsx_rows(path, reader.sheet) if fmt == "xlsx" else _xls_rows(path, reader.sheet)
+        sheets = _xlsx_rows(path, reader.sheet) if fmt == "xlsx" else _xls_rows(path, reader.sheet)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise UnreadableFile(
             f"{path.name}: la hoja de cálculo está dañada o truncada ({exc}). Pida que la "
             "envíen de nuevo."
         ) from exc
-    titles = [" ".join(str(c) for c in r if c) for r in rows[: reader.skip_rows]]
-    header_rows = rows[reader.skip_rows : reader.skip_rows + reader.header_rows]
-    data = rows[reader.skip_rows + reader.header_rows :]
-    width = max([len(r) for r in rows[reader.skip_rows :]] or [0])
-    headers = join_headers(header_rows) if header_rows else []
-    headers += [f"columna_{j + 1}" for j in range(len(headers), width)]
-    first = reader.skip_rows + reader.header_rows + 1
-    arrays = {"__row": pa.array(range(first, first + len(data)), pa.int64())}
-    for j in range(width):
+    top, first = reader.skip_rows, reader.skip_rows + reader.header_rows
+    headers: list[str] | None = None
+    titles: list[str] = []
+    numbers: list[int] = []
+    data: list[list[str | None]] = []
+    for k, (name, rows) in enumerate(sheets):
+        width = max([len(r) for r in rows[top:]] or [0])
+        found = join_headers(rows[top:first]) if reader.header_rows else []
+        found += [f"columna_{j + 1}" for j in range(len(found), width)]
+        if headers is None:
+            headers = found
+            titles = [" ".join(str(c) for c in r if c) for r in rows[:top]]
+        elif found[: len(headers)] != headers:
+            raise UnreadableFile(
+                f"{path.name}: la hoja «{name}» no tiene los mismos encabezados que la hoja "
+                f"«{sheets[0][0]}». Todas las hojas deben tener la misma estructura, o indique "
+                "una sola en reader.sheet."
+            )
+        # One sheet: the row as Excel shows it. Several: sheet k's row r is k * 1,000,000 + r.
+        offset = (k + 1) * SHEET_ROWS if len(sheets) > 1 else 0
+        numbers += range(offset + first + 1, offset + first + 1 + len(rows[first:]))
+        data += rows[first:]
+    headers = headers or []
+    arrays = {"__row": pa.array(numbers, pa.int64())}
+    for j in range(len(headers)):
         arrays[f"c{j}"] = pa.array([r[j] if j < len(r) else None for r in data], pa.string())
     arrow = pa.table(arrays)  # noqa: F841  (scanned by DuckDB below)
     con.execute(f"create temp table {RAW} as select * from arrow")
-    return RawTable(headers, len(data), 0, None, titles)
+    sheet_names = [name for name, _ in sheets] if len(sheets) > 1 else []
+    return RawTable(headers, len(data), 0, None, titles, sheets=sheet_names)
 
 
-def _xlsx_rows(path: Path, sheet: str | int | None) -> list[list[str | None]]:
+Sheet = tuple[str, list[list[str | None]]]
+
+
+def _xlsx_rows(path: Path, sheet: str | int | None) -> list[Sheet]:
     import openpyxl
 
     # A file object, not the path: openpyxl refuses names not ending in .xlsx, and the content
@@ -306,38 +341,46 @@ def _xlsx_rows(path: Path, sheet: str | int | None) -> list[list[str | None]]:
     with path.open("rb") as fh:
         wb = openpyxl.load_workbook(fh, read_only=True, data_only=True)
         try:
-            ws = _pick_sheet(wb.sheetnames, sheet, path)
-            return [[_cell(v) for v in row] for row in wb[ws].iter_rows(values_only=True)]
+            return [
+                (ws, [[_cell(v) for v in row] for row in wb[ws].iter_rows(values_only=True)])
+                for ws in _pick_sheets(wb.sheetnames, sheet, path)
+            ]
         finally:
             wb.close()
 
 
-def _xls_rows(path: Path, sheet: str | int | None) -> list[list[str | None]]:
+def _xls_rows(path: Path, sheet: str | int | None) -> list[Sheet]:
     import xlrd
 
     book = xlrd.open_workbook(str(path), formatting_info=False)
-    ws = book.sheet_by_name(_pick_sheet(book.sheet_names(), sheet, path))
-    rows = []
-    for r in range(ws.nrows):
-        row = []
-        for c in range(ws.ncols):
-            cell = ws.cell(r, c)
-            if cell.ctype == xlrd.XL_CELL_DATE:
-                row.append(_cell(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode)))
-            else:
-                row.append(_cell(cell.value if cell.value != "" else None))
-        rows.append(row)
-    return rows
+    found = []
+    for name in _pick_sheets(book.sheet_names(), sheet, path):
+        ws = book.sheet_by_name(name)
+        rows = []
+        for r in range(ws.nrows):
+            row = []
+            for c in range(ws.ncols):
+                cell = ws.cell(r, c)
+                if cell.ctype == xlrd.XL_CELL_DATE:
+                    row.append(_cell(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode)))
+                else:
+                    row.append(_cell(cell.value if cell.value != "" else None))
+            rows.append(row)
+        found.append((name, rows))
+    return found
 
 
-def _pick_sheet(names: list[str], sheet: str | int | None, path: Path) -> str:
+def _pick_sheets(names: list[str], sheet: str | int | None, path: Path) -> list[str]:
+    """The sheets to read: the first by default, one by name or position, or all with "*"."""
     if sheet is None:
-        return names[0]
+        return names[:1]
+    if sheet == "*":
+        return names
     if isinstance(sheet, int):
         if 0 <= sheet < len(names):
-            return names[sheet]
+            return [names[sheet]]
     elif sheet in names:
-        return sheet
+        return [sheet]
     raise UnreadableFile(
         f"{path.name}: no hay hoja «{sheet}». Hojas del archivo: {', '.join(names)}. "
         "Corrija reader.sheet."

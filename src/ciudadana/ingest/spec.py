@@ -66,7 +66,8 @@ class ReaderSpec(_Model):
     header_rows: int = Field(1, ge=0, le=10, description="Header rows; merged cells are joined.")
     skip_rows: int = Field(0, ge=0, description="Title rows above the header.")
     footer_rows: int = Field(0, ge=0, description="Rows at the end that are not data.")
-    sheet: str | int | None = None
+    sheet: str | int | None = Field(None, description='Name, 0-based position, or "*" for all.')
+    _sheet = field_validator("sheet", mode="before")(lambda cls, v: _position(v))
     skip_rows_where: list[RowRule] = []
     metadata: dict[str, MetadataRule] = {}
 
@@ -86,6 +87,7 @@ class FieldSpec(_Model):
     parts: dict[Literal["day", "month", "year"], str] | None = None
     value: str | None = Field(None, description="A constant for every row.")
     metadata: str | None = Field(None, description="A value read by reader.metadata.")
+    pattern: str | None = Field(None, description="Regex with one group: the part of the cell.")
     parse: Parse = "auto"
     formats: list[str] = []
     excel_serial: bool = False
@@ -136,7 +138,7 @@ class SourceSpec(_Model):
     institution: str
     country: str = "GTM"
     description: str = ""
-    unit: Literal["victim", "event", "complaint", "case", "aggregate", "population"]
+    unit: Literal["victim", "event", "complaint", "case", "order", "aggregate", "population"]
     date_semantics: Literal["occurrence", "registration"] | None = None
     reader: ReaderSpec = ReaderSpec()
     fields: dict[str, FieldSpec]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import duckdb
 
 from ciudadana.ingest.compile import Compiled
-from ciudadana.ingest.readers import RAW, RawTable
+from ciudadana.ingest.readers import RAW, RawTable, row_label_sql
 from ciudadana.ingest.spec import SourceSpec
 from ciudadana.ingest.sql import ident, lit
 from ciudadana.ingest.vocabulary import RESTRICTED_PERSON_FIELDS
@@ -81,6 +81,7 @@ class Stager:
                 {lit(s.id)} as source_id,
                 {c("record_id")}::varchar as record_id,
                 {c("incident_id")}::varchar as incident_id,
+                {c("related_record_id")}::varchar as related_record_id,
                 {lit(s.unit)} as counting_unit,
                 {c("offence")}[1] as iccs_code,
                 {c("offence", "n")}::varchar as national_code,
@@ -92,7 +93,10 @@ class Stager:
                 coalesce({c("territory")}, {c("department")})::varchar as territory_code,
                 coalesce({c("territory", "x")}, {c("department")})::varchar as department_code,
                 {c("area")}::varchar as area,
-                {c("weapon")}::varchar as weapon
+                {c("weapon")}::varchar as weapon,
+                {c("outcome")}::varchar as outcome,
+                {c("date_outcome")}::date as date_outcome,
+                {c("date_end")}::date as date_end
             from _parsed
             where not __error
         """,
@@ -247,8 +251,9 @@ class Stager:
             select {self.load_id}::integer as load_id, __row as row_number, f.field as field,
                    f.col as column_name, f.value as value, f.code as code,
                    f.severity as severity,
-                   {file} || ', fila ' || __row || ', campo "' || f.col || '": "'
-                       || coalesce(f.value, '') || '" ' || coalesce(f.reason, '') as message
+                   {file} || ', ' || {row_label_sql("__row", self.raw.sheets)} || ', campo "'
+                       || f.col || '": "' || coalesce(f.value, '') || '" '
+                       || coalesce(f.reason, '') as message
             from (select __row, unnest(__findings) as f from _parsed)
             {drift}
             {rejects}

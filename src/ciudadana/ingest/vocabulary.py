@@ -7,13 +7,14 @@ from __future__ import annotations
 
 UNKNOWN = "unknown"
 
-COUNTING_UNITS = ("victim", "event", "complaint", "case", "aggregate", "population")
+COUNTING_UNITS = ("victim", "event", "complaint", "case", "order", "aggregate", "population")
 DATE_SEMANTICS = ("occurrence", "registration")
 
 # Fields of the record itself (an incident, complaint, case, or an aggregate cell).
 EVENT_FIELDS = {
     "record_id": "text",
     "incident_id": "text",
+    "related_record_id": "text",
     "date_occurrence": "date",
     "date_registration": "date",
     "territory": "territory",
@@ -21,6 +22,9 @@ EVENT_FIELDS = {
     "area": "category",
     "weapon": "category",
     "offence": "offence",
+    "outcome": "category",
+    "date_outcome": "date",
+    "date_end": "date",
     "address": "text",
     "lat": "number",
     "lon": "number",
@@ -48,6 +52,7 @@ PERSON_FIELDS = {
     "relationship": "category",
     "full_name": "text",
     "given_names": "text",
+    "surnames": "text",
     "first_surname": "text",
     "second_surname": "text",
     "id_number": "cui",
@@ -61,6 +66,7 @@ ROLES = ("victim", "aggressor")
 RESTRICTED_PERSON_FIELDS = (
     "full_name",
     "given_names",
+    "surnames",
     "first_surname",
     "second_surname",
     "id_number",
@@ -134,4 +140,13 @@ CODE_LISTS: dict[str, tuple[str, ...]] = {
         UNKNOWN,
     ),
     "area": ("urban", "rural", UNKNOWN),
+    "outcome": (
+        "conviction",
+        "acquittal",
+        "dismissal",
+        "provisional_closure",
+        "pending",
+        "other",
+        UNKNOWN,
+    ),
 }

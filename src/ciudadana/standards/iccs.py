@@ -366,7 +366,7 @@ def load_iccs() -> Iccs:
 
     Example:
         >>> len(load_iccs())
-        323
+        324
     """
     data = resources.files("ciudadana.standards") / "data" / "iccs.csv"
     return Iccs(parse_iccs_csv(data.read_text(encoding="utf-8")))

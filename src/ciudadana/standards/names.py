@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 _SEPARATORS = re.compile(r"[\s\-_./]+")
@@ -282,6 +283,7 @@ class NameIndex:
         2. Otherwise (``fuzzy``), the candidates are the official names holding the key as
            whole words ("Cotzal" in San Juan Cotzal) and the names whose ``ratio`` reaches
            :data:`FUZZY_CUTOFF` and comes within :data:`FUZZY_MARGIN` of the best one.
+        3. Otherwise, one slip of the hand (see :meth:`slip`).
 
         Several candidates give ``ambiguous``; none gives ``not_found`` with, as candidates,
         the exact matches outside ``group`` or else the closest names.
@@ -317,7 +319,28 @@ class NameIndex:
             return Found("fuzzy", (code,), score)
         if pool:
             return Found("ambiguous", tuple(sorted(pool)), top or None)
+        slip = self.slip(key, group)
+        if slip is not None:
+            return slip
         return Found("not_found", tuple(sorted(codes) or [f.codes[0] for f in ranked[:3]]))
+
+    def slip(self, key: str, group: str | None = None) -> Found | None:
+        """Rule 3, one slip of the hand: a short name with one letter wrong, missing, added or
+        two letters swapped ("MONAJS", "MIXIO" for Monjas, Mixco) scores below
+        :data:`FUZZY_CUTOFF` but is still one edit away. Accepted only when a single division
+        is that close (two edits from 8 letters on); otherwise None.
+        """
+        allowed = 1 if len(key) < 8 else 2
+        pairs, keys = self._choices.get(group, []), self._choice_keys.get(group, [])
+        near = process.extract(key, keys, scorer=OSA.distance, score_cutoff=allowed, limit=None)
+        if not near:
+            return None
+        best = min(distance for _, distance, _ in near)
+        codes = {pairs[i][1] for _, distance, i in near if distance == best}
+        if len(codes) != 1:
+            return None
+        (code,) = codes
+        return Found("fuzzy", (code,), self._ratio(key, code))
 
     def _ratio(self, key: str, code: str) -> float:
         return fuzz.ratio(key, self._official[code])

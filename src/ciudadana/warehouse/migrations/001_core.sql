@@ -58,6 +58,7 @@ create table events (
     source_id         varchar not null,
     record_id         varchar,
     incident_id       varchar,
+    related_record_id varchar,
     counting_unit     varchar not null,
     iccs_code         varchar,
     national_code     varchar,
@@ -70,6 +71,9 @@ create table events (
     department_code   varchar,
     area              varchar,
     weapon            varchar,
+    outcome           varchar,
+    date_outcome      date,
+    date_end          date,
     primary key (load_id, row_number)
 );
 
@@ -109,6 +113,7 @@ create table restricted.person_identity (
     role           varchar not null,
     full_name      varchar,
     given_names    varchar,
+    surnames       varchar,
     first_surname  varchar,
     second_surname varchar,
     id_number      varchar,

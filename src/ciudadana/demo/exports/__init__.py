@@ -1,0 +1,1 @@
+"""One module per institution: build the clean records, inject the faults, write the file."""

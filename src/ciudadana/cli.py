@@ -390,18 +390,32 @@ def spec_list(as_json: JsonOpt = False) -> None:
 @spec_app.command("schema")
 def spec_schema(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Archivo JSON.")] = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Exporta el JSON Schema de las especificaciones, para editores.
+
+    Sin --output lo imprime; con --json imprime un resumen de lo que escribió.
 
     Ejemplo: ciudadana spec schema -o spec.schema.json
     """
     from ciudadana.ingest import json_schema
 
-    text = json.dumps(json_schema(), ensure_ascii=False, indent=2)
+    schema = json_schema()
+    text = json.dumps(schema, ensure_ascii=False, indent=2)
     if output:
         output.write_text(text + "\n", encoding="utf-8")
-    else:
+    if as_json:
+        emit_json(
+            {
+                "ok": True,
+                "output": str(output) if output else None,
+                "definitions": sorted(schema.get("$defs", {})),
+            }
+        )
+    elif not output:
         sys.stdout.write(text + "\n")
+    else:
+        out.print(f"JSON Schema escrito en {output}")
 
 
 @territory_app.command("list")

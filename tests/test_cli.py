@@ -140,7 +140,7 @@ def test_loads_shows_a_table_for_people(workspace: Workspace) -> None:
     result = cli("loads", "--workspace", workspace.root)
     assert result.exit_code == 0
     header = flat(result.stdout)
-    for column in ("carga", "fuente", "leídas", "2011-01-01"):
+    for column in ("carga", "fuente", "leídas", "gtm/po"):
         assert column in header
 
 

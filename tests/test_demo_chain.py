@@ -79,7 +79,7 @@ def test_exactly_the_rows_the_simulator_made_unacceptable_are_quarantined(
         quarantined = {
             r
             for (r,) in con.execute(
-                "select row_number from quarantine where load_id = ?", [load["load_id"]]
+                "select row_number from restricted.quarantine where load_id = ?", [load["load_id"]]
             ).fetchall()
         }
         assert quarantined == _refused_in_truth(con, demo, source), source
@@ -163,3 +163,41 @@ def test_the_demo_again_with_the_same_seed_changes_nothing(demo: DemoReport) -> 
     data = json.loads(result.stdout)
     assert {r["status"] for r in data["loads"]} == {"already-loaded"}
     assert data["loaded"] == 0
+
+
+def test_no_name_or_identity_number_reaches_the_unrestricted_tables(demo: DemoReport) -> None:
+    con = warehouse(demo)
+    personal = {
+        v
+        for (v,) in con.execute(
+            """
+            select unnest([full_name, given_names, surnames, id_number])
+            from restricted.person_identity
+            """
+        ).fetchall()
+        if v and len(v) > 3
+    }
+    personal |= {
+        f"{p[0]} {p[1]}"
+        for p in con.execute(
+            f"select nombre1, apellido1 from {truth(demo, 'persons.parquet')} "
+            "where veces_victima > 0 or veces_agresor > 0"
+        ).fetchall()
+    }
+    text_columns = con.execute(
+        """
+        select table_name, column_name
+        from information_schema.columns
+        where table_schema = 'main' and data_type = 'VARCHAR'
+          and table_name not in ('territories', 'iccs')
+        """
+    ).fetchall()
+    personal = {p.upper() for p in personal}
+    assert any(len(p) == 13 and p.isdigit() for p in personal), "the demo has DPI numbers"
+    leaks = []
+    for table, column in text_columns:
+        values = con.execute(f'select distinct "{column}" from "{table}"').fetchall()
+        for (value,) in values:
+            if value and any(p in value.upper() for p in personal):
+                leaks.append((table, column, value))
+    assert leaks == []

@@ -150,7 +150,7 @@ def ingest_until(
     raw_copy = ws.raw_dir / f"{hashlib.sha256(file.read_bytes()).hexdigest()}.csv"
     with log.open("w") as err:
         process = subprocess.Popen(
-            [*ciudadana, "--debug", "ingest", str(spec), str(file)] + ["--workspace", str(ws.root)],
+            [*ciudadana, "--debug", "ingest", str(spec), str(file), "--workspace", str(ws.root)],
             stdout=subprocess.DEVNULL,
             stderr=err,
         )
@@ -193,6 +193,8 @@ def test_loads_killed_mid_way_leave_the_warehouse_as_it_was_and_the_file_loads_a
         code = ingest_until(ciudadana, workspace, spec, big_file, log, moment, delay)
         assert code == -signal.SIGKILL, f"{what}: la carga terminó antes ({log.read_text()[-500:]})"
         assert state_of(workspace) == before, what
+    kept = list(workspace.raw_dir.glob(f"{hashlib.sha256(big_file.read_bytes()).hexdigest()}.*"))
+    assert [path.read_bytes() == big_file.read_bytes() for path in kept] == [True]
     report = ingest_file(workspace, spec, big_file)
     assert report.status == "loaded"
     assert report.rows_in == BIG_ROWS == report.loaded + report.quarantined
@@ -202,7 +204,9 @@ def test_loads_killed_mid_way_leave_the_warehouse_as_it_was_and_the_file_loads_a
     ]
 
 
+@pytest.mark.parametrize("delay", [0.2, 0.5])
 def test_a_load_killed_while_committing_is_there_whole_or_not_at_all(
+    delay: float,
     workspace: Workspace,
     small_source: SmallSource,
     big_file: Path,
@@ -213,7 +217,7 @@ def test_a_load_killed_while_committing_is_there_whole_or_not_at_all(
     before = state_of(workspace)
     log = tmp_path / "commit.log"
     spec = small_source.spec()
-    code = ingest_until(ciudadana, workspace, spec, big_file, log, "insert into findings", 0.15)
+    code = ingest_until(ciudadana, workspace, spec, big_file, log, "insert into findings", delay)
     after = state_of(workspace)
     if after == before:
         assert code == -signal.SIGKILL

@@ -410,7 +410,7 @@ def test_rows_with_missing_or_extra_cells_are_quarantined_and_the_rest_keep_thei
         "denuncias.csv, fila 3: la fila no se puede separar en columnas (tiene 5 celdas y el "
         "encabezado 6)."
     )
-    raw = query(workspace, "select raw from quarantine where row_number = 4")[0][0]
+    raw = query(workspace, "select raw from restricted.quarantine where row_number = 4")[0][0]
     assert "A3,01/02/2019,0101,Robo,Hombre,40,sobra" in raw
 
 
@@ -444,3 +444,44 @@ def test_a_utf8_file_with_the_byte_order_mark_excel_writes_matches_its_headers(
     assert file.read_bytes().startswith(b"\xef\xbb\xbfnumero,")
     report = ingest_file(workspace, small_source.spec(), file)
     assert (report.rows_in, report.loaded) == (1, 1)
+
+
+def test_windows_line_ends_with_a_blank_line_and_a_multiline_cell_keep_the_row_numbers(
+    workspace: Workspace, small_source: SmallSource, query: Query
+) -> None:
+    text = (
+        "numero,fecha,municipio,delito,sexo,edad\r\n"
+        "A1,01/02/2019,0101,Homicidio,Mujer,30\r\n"
+        "\r\n"
+        "A3,31/02/2019,0101,Robo,Hombre,40\r\n"
+        'A4,01/02/2019,0101,"Robo\r\nagravado",Hombre,40\r\n'
+        "A5,01/02/2019,0101,Robo,Hombre,40\r\n"
+    )
+    report = ingest_file(workspace, small_source.spec(), small_source.csv(text, header=None))
+    assert findings(query, workspace, report) == [
+        (4, "fecha", "invalid-date"),
+        (5, "delito", "unmapped-offence"),
+    ]
+    assert loaded_ids(query, workspace, report) == [(2, "A1"), (6, "A5")]
+
+
+def test_a_windows_1252_file_keeps_its_curly_apostrophe_when_the_spec_says_auto(
+    workspace: Workspace, small_source: SmallSource, query: Query
+) -> None:
+    file = small_source.csv([GOOD, ["A’s", *GOOD[1:]]], encoding="cp1252")
+    spec = small_source.spec(small_source.spec_text.replace("encoding: utf-8", "encoding: auto"))
+    report = ingest_file(workspace, spec, file)
+    assert report.encoding == "cp1252"
+    assert loaded_ids(query, workspace, report) == [(2, "A1"), (3, "A’s")]
+
+
+def test_a_file_mixing_windows_and_unix_line_ends_is_refused_saying_so(
+    workspace: Workspace, state_of: StateOf, small_source: SmallSource
+) -> None:
+    text = "A1,01/02/2019,0101,Homicidio,Mujer,30\r\nA2,01/02/2019,0101,Robo,Hombre,40\r\n"
+    file = small_source.csv(text)  # the header ends in \n, the rows in \r\n
+    message = refused(workspace, state_of, small_source.spec(), file, UnreadableFile)
+    assert message.startswith(
+        "denuncias.csv: no se puede leer como CSV: mezcla finales de línea de Windows (\\r\\n) "
+        "y de Unix (\\n)."
+    )

@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import io
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -158,7 +159,11 @@ victim:
 
 
 @pytest.fixture(scope="module")
-def example_dirs(gtm_template: Path, tmp_path_factory: pytest.TempPathFactory):
+def example_dirs(
+    gtm_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Callable[[], Path]:
+    """A new folder per example: a copy of the workspace template and the spec."""
+
     def make() -> Path:
         folder = tmp_path_factory.mktemp("ejemplo")
         shutil.copytree(gtm_template, folder / "ws")
@@ -174,7 +179,9 @@ def example_dirs(gtm_template: Path, tmp_path_factory: pytest.TempPathFactory):
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(generated=files())
-def test_every_row_is_loaded_or_quarantined_with_its_findings(example_dirs, generated) -> None:
+def test_every_row_is_loaded_or_quarantined_with_its_findings(
+    example_dirs: Callable[[], Path], generated: list[Row]
+) -> None:
     folder = example_dirs()
     file = folder / "generado.csv"
     file.write_text(csv_text(generated), encoding="utf-8")
@@ -214,7 +221,7 @@ def test_every_row_is_loaded_or_quarantined_with_its_findings(example_dirs, gene
         quarantined = [
             r
             for (r,) in con.execute(
-                "select row_number from quarantine where load_id = ? order by 1", [report.load_id]
+                "select row_number from restricted.quarantine where load_id = ? order by 1", [report.load_id]
             ).fetchall()
         ]
     finally:

@@ -81,12 +81,27 @@ def test_vif_every_row_is_loaded_or_quarantined(vif: Loaded, query: Query, year:
         vif.ws,
         """
         select (select count(*) from events where load_id = ?),
-               (select count(*) from quarantine where load_id = ?),
+               (select count(*) from restricted.quarantine where load_id = ?),
                (select rows_in from loads where load_id = ?)
         """,
         [report.load_id] * 3,
     )[0]
     assert (events, quarantined, recorded) == (report.loaded, report.quarantined, report.rows_in)
+    unexplained = query(
+        vif.ws,
+        """
+        select count(*)
+        from restricted.quarantine as q
+        where q.load_id = ?
+          and not exists (
+              select 1 from findings as f
+              where f.load_id = q.load_id and f.row_number = q.row_number
+                and f.severity = 'error'
+          )
+        """,
+        [report.load_id],
+    )
+    assert unexplained == [(0,)]
 
 
 @pytest.mark.parametrize("year", ["2009", "2010"])
@@ -212,7 +227,7 @@ def test_vif_a_quarantined_row_keeps_every_cell_and_names_file_row_and_column(
         vif.ws,
         """
         select q.row_number, q.raw, f.message
-        from quarantine as q
+        from restricted.quarantine as q
         join findings as f using (load_id, row_number)
         where q.load_id = ? and f.code = 'unknown-territory'
         order by q.row_number

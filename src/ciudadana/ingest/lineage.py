@@ -42,7 +42,7 @@ def quarantine_rows(
                    f.code, f.message, q.raw
             from findings as f
             join loads as l using (load_id)
-            left join quarantine as q
+            left join restricted.quarantine as q
                 on q.load_id = f.load_id and q.row_number = f.row_number
             where f.severity = 'error'
               and (? is null or l.load_id = ?)

@@ -236,6 +236,13 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, reader: ReaderSpec) ->
         gaps = [r.row for r in rejects] + malformed.blank_records(source.read_bytes(), first)
         malformed.renumber(con, RAW, first, gaps)
     except duckdb.Error as exc:
+        data = source.read_bytes()
+        if 0 < data.count(b"\r\n") < data.count(b"\n"):
+            raise UnreadableFile(
+                f"{path.name}: no se puede leer como CSV: mezcla finales de línea de Windows "
+                "(\\r\\n) y de Unix (\\n). Ábralo y guárdelo de nuevo como CSV, o pida a la "
+                "institución que lo exporte otra vez."
+            ) from exc
         raise UnreadableFile(
             f"{path.name}: no se puede leer como CSV ({str(exc).splitlines()[0]}). Revise el "
             "separador, las comillas y la codificación en reader."

@@ -10,7 +10,7 @@ from ciudadana.ingest.compile import Compiled
 from ciudadana.ingest.readers import RAW, RawTable, row_label_sql
 from ciudadana.ingest.spec import SourceSpec
 from ciudadana.ingest.sql import ident, lit
-from ciudadana.ingest.vocabulary import RESTRICTED_PERSON_FIELDS
+from ciudadana.ingest.vocabulary import RESTRICTED_EVENT_FIELDS, RESTRICTED_PERSON_FIELDS, ROLES
 
 PERSON_COLUMNS = (
     "sex",
@@ -216,7 +216,7 @@ class Stager:
                        json_object('linea_original', line, 'motivo', reason)
                 from _rejects"""
         self.make(
-            "quarantine",
+            "restricted.quarantine",
             f"""
             select {self.load_id}::integer as load_id, p.__row as row_number,
                    json_object({pairs}) as raw
@@ -240,20 +240,27 @@ class Stager:
         if self.raw.rejected_lines:
             rejects = f"""
             union all
-            select {self.load_id}::integer, __row, null, null, left(line, 200),
+            select {self.load_id}::integer, __row, null, null, null,
                    'malformed-row', 'error',
                    {file} || ', fila ' || __row || ': la fila no se puede separar en columnas ('
                    || reason || '). Revise comillas y separadores o si el archivo está truncado.'
             from _rejects"""
+        # Values of personal fields never leave the restricted schema (see the quarantine).
+        personal = [f"{role}.{name}" for role in ROLES for name in RESTRICTED_PERSON_FIELDS]
+        personal += list(RESTRICTED_EVENT_FIELDS)
+        shown = (
+            f"case when f.field in ({', '.join(lit(p) for p in personal)}) then null "
+            "else f.value end"
+        )
         self.make(
             "findings",
             f"""
             select {self.load_id}::integer as load_id, __row as row_number, f.field as field,
-                   f.col as column_name, f.value as value, f.code as code,
+                   f.col as column_name, {shown} as value, f.code as code,
                    f.severity as severity,
                    {file} || ', ' || {row_label_sql("__row", self.raw.sheets)} || ', campo "'
-                       || f.col || '": "' || coalesce(f.value, '') || '" '
-                       || coalesce(f.reason, '') as message
+                       || f.col || '": ' || coalesce('"' || ({shown}) || '"', '(dato reservado)')
+                       || ' ' || coalesce(f.reason, '') as message
             from (select __row, unnest(__findings) as f from _parsed)
             {drift}
             {rejects}

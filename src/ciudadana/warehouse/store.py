@@ -29,7 +29,7 @@ STAGED_TARGETS: dict[str, str] = {
     "restricted.event_location": "_stage_event_location",
     "aggregates": "_stage_aggregates",
     "population": "_stage_population",
-    "quarantine": "_stage_quarantine",
+    "restricted.quarantine": "_stage_quarantine",
     "findings": "_stage_findings",
 }
 

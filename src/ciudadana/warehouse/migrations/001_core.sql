@@ -162,7 +162,8 @@ create table population (
 );
 
 -- Rows refused, with every value as received, so they can be sent back and re-delivered.
-create table quarantine (
+-- Restricted: a refused row carries whatever the source sent, names and numbers included.
+create table restricted.quarantine (
     load_id     integer not null,
     row_number  bigint not null,
     raw         json not null,
@@ -170,7 +171,9 @@ create table quarantine (
 );
 
 -- Every problem found while loading: errors (the row went to quarantine) and warnings
--- (the row was loaded, the value kept as unknown or flagged).
+-- (the row was loaded, the value kept as unknown or flagged). The value of a personal field
+-- (names, identity numbers, addresses, coordinates) is never copied here: it stays in the
+-- restricted quarantine or person tables.
 create table findings (
     load_id    integer not null,
     row_number bigint,

@@ -221,7 +221,8 @@ def test_every_row_is_loaded_or_quarantined_with_its_findings(
         quarantined = [
             r
             for (r,) in con.execute(
-                "select row_number from restricted.quarantine where load_id = ? order by 1", [report.load_id]
+                "select row_number from restricted.quarantine where load_id = ? order by 1",
+                [report.load_id],
             ).fetchall()
         ]
     finally:

@@ -226,3 +226,24 @@ def cli_process() -> Callable[..., subprocess.CompletedProcess[str]]:
         )
 
     return run
+
+
+# -- a real browser: Debian's chromium driven by Playwright (no browser download) -----------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """pytest-playwright launches /usr/bin/chromium headless, with no network of its own."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--no-sandbox",
+            "--headless=new",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }

@@ -130,6 +130,13 @@ class Compiler:
         sev = severity or ("error" if fs is None or fs.on_invalid == "quarantine" else "warning")
         self.out.checks.append(Check(cond, name, col, value, code_sql or lit(code), sev, reason))
 
+    def require(self, missing: str, name: str, col: str, raw: str, what: str) -> None:
+        """A required field without a value sends the row to quarantine (``missing-value``)."""
+        reason = lit(f"{what}. Complete la fila.")
+        self.check(
+            missing, name, col, f"coalesce({raw}, '')", "missing-value", reason, severity="error"
+        )
+
     def emit(self, name: str, sql: str, prefix: str = "v") -> None:
         self.out.items.append(f"{sql} as {ident(f'{prefix}:{name}')}")
         self.out.fields.add(name)
@@ -143,15 +150,7 @@ class Compiler:
         raw, col = self.source(fs, name)
         unknown = self.unknown(raw, fs)
         if fs.required:
-            self.check(
-                unknown,
-                name,
-                col,
-                f"coalesce({raw}, '')",
-                "missing-value",
-                lit("falta un valor obligatorio. Complete la fila."),
-                severity="error",
-            )
+            self.require(unknown, name, col, raw, "falta un valor obligatorio")
         if parse == "text":
             self.emit(name, f"case when {unknown} then null else {raw} end")
         elif parse in ("integer", "number"):
@@ -266,15 +265,7 @@ class Compiler:
             self.emit(name, f"case when {unknown} then null else 'day' end", "s")
         self.emit(name, value)
         if fs.required:
-            self.check(
-                unknown,
-                name,
-                col,
-                f"coalesce({raw}, '')",
-                "missing-value",
-                lit("falta la fecha, que es obligatoria. Complete la fila."),
-                severity="error",
-            )
+            self.require(unknown, name, col, raw, "falta la fecha, que es obligatoria")
         hint = (
             f"Use uno de los formatos declarados ({', '.join(fs.formats)})"
             if fs.formats

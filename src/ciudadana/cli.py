@@ -340,10 +340,14 @@ def demo(
         return
     _print_reports(report.loads)
     data = report.to_dict()
+
+    def n(value: int) -> str:
+        return f"{value:,}".replace(",", " ")  # 119 754: the thousands separator people read
+
     out.print(
-        f"\n[bold]Listo[/] en {report.timings['total']:.0f} s: {data['rows_in']:,} filas leídas = "
-        f"{data['loaded']:,} cargadas + {data['quarantined']:,} en cuarentena, de "
-        f"{len(report.loads)} archivos de 6 instituciones.".replace(",", " ")
+        f"\n[bold]Listo[/] en {report.timings['total']:.0f} s: {n(data['rows_in'])} filas "
+        f"leídas = {n(data['loaded'])} cargadas + {n(data['quarantined'])} en cuarentena, de "
+        f"{len(report.loads)} archivos de 6 instituciones."
     )
     out.print(f"Espacio de trabajo: {report.workspace}")
     for note in report.notes:

@@ -201,3 +201,21 @@ def test_no_name_or_identity_number_reaches_the_unrestricted_tables(demo: DemoRe
             if value and any(p in value.upper() for p in personal):
                 leaks.append((table, column, value))
     assert leaks == []
+
+
+def test_every_fact_row_is_unique_by_load_and_row(demo: DemoReport) -> None:
+    con = warehouse(demo)
+    keys = {
+        "events": "load_id, row_number",
+        "event_offences": "load_id, row_number, iccs_code",
+        "persons": "load_id, row_number, role",
+        "restricted.person_identity": "load_id, row_number, role",
+        "restricted.quarantine": "load_id, row_number",
+        "aggregates": "load_id, row_number, cell",
+        "population": "load_id, row_number",
+    }
+    for table, key in keys.items():
+        (total, distinct) = con.execute(
+            f"select count(*), count(distinct ({key})) from {table}"
+        ).fetchone()
+        assert total == distinct > 0, table

@@ -225,10 +225,10 @@ def test_a_load_killed_while_committing_is_there_whole_or_not_at_all(
     changed = {table for table in after if after[table] != before[table]}
     assert changed <= {
         "main.loads", "main.events", "main.event_offences", "main.persons",
-        "main.quarantine", "main.findings",
+        "restricted.quarantine", "main.findings",
     }  # fmt: skip
     assert after["main.loads"][0] == before["main.loads"][0] + 1
     loaded = after["main.events"][0] - before["main.events"][0]
-    quarantined = after["main.quarantine"][0] - before["main.quarantine"][0]
+    quarantined = after["restricted.quarantine"][0] - before["restricted.quarantine"][0]
     assert loaded + quarantined == BIG_ROWS
     assert after["main.persons"][0] - before["main.persons"][0] == loaded

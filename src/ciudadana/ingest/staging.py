@@ -51,7 +51,8 @@ class Stager:
     def make(self, target: str, sql: str) -> None:
         from ciudadana.warehouse.store import STAGED_TARGETS
 
-        self.con.execute(f"create or replace temp table {STAGED_TARGETS[target]} as {sql}")
+        # A view: the rows are computed once, by the warehouse's insert, inside its transaction.
+        self.con.execute(f"create or replace temp view {STAGED_TARGETS[target]} as {sql}")
         self.tables.append(target)
 
     def run(self) -> list[str]:
@@ -261,7 +262,7 @@ class Stager:
                    {file} || ', ' || {row_label_sql("__row", self.raw.sheets)} || ', campo "'
                        || f.col || '": ' || coalesce('"' || ({shown}) || '"', '(dato reservado)')
                        || ' ' || coalesce(f.reason, '') as message
-            from (select __row, unnest(__findings) as f from _parsed)
+            from _findings as f
             {drift}
             {rejects}
         """,

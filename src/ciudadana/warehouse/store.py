@@ -254,8 +254,9 @@ class Warehouse:
         self.drop_staging()
 
     def drop_staging(self) -> None:
+        """Drop what an ingest staged (views over its temporary tables)."""
         for name in STAGED_TARGETS.values():
-            self.con.execute(f"drop table if exists temp.{name}")
+            self.con.execute(f"drop view if exists temp.{name}")
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -270,6 +271,51 @@ class Warehouse:
     def _one(self, sql: str, params: Sequence[Any] | None = None) -> dict[str, Any] | None:
         rows = self._all(sql, params)
         return rows[0] if rows else None
+
+    # -- quality diagnostics (ciudadana.quality) ------------------------------------------------
+
+    # Target table -> the temporary staging table a diagnosis fills for it.
+    QUALITY_STAGED = {
+        "quality_findings": "_stage_quality_findings",
+        "quality_scores": "_stage_quality_scores",
+        "quality_loads": "_stage_quality_loads",
+    }
+
+    def next_quality_run_id(self) -> int:
+        """The id the next diagnosis run takes."""
+        (value,) = self.con.execute(
+            "select coalesce(max(run_id), 0) + 1 from quality_runs"
+        ).fetchone()
+        return int(value)
+
+    def commit_quality(self, run: dict[str, Any]) -> None:
+        """Write one diagnosis in one transaction: its run, and for every load it diagnosed
+        (``run["load_ids"]``) the staged findings, scores and load notes, replacing those of an
+        earlier diagnosis of the same loads. All of it, or nothing at all.
+
+        Example:
+            >>> wh.commit_quality({"run_id": 1, "load_ids": [2], ...})  # doctest: +SKIP
+        """
+        columns = list(run)
+        with self.transaction():
+            self.execute(
+                f"insert into quality_runs ({', '.join(columns)}) "
+                f"values ({', '.join('?' for _ in columns)})",
+                [run[c] for c in columns],
+            )
+            for target, staged in self.QUALITY_STAGED.items():
+                self.execute(
+                    f"delete from {target} where load_id in (select unnest(?))", [run["load_ids"]]
+                )
+                self.execute(
+                    f"insert into {target} by name select ?::integer as run_id, * from {staged}",
+                    [run["run_id"]],
+                )
+        self.drop_quality_staging()
+
+    def drop_quality_staging(self) -> None:
+        for name in self.QUALITY_STAGED.values():
+            self.con.execute(f"drop table if exists temp.{name}")
 
 
 def open_reader(path: Path) -> duckdb.DuckDBPyConnection:

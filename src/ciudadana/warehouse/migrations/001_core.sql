@@ -1,6 +1,9 @@
 -- The warehouse's core: lineage, reference tables, events, persons, population, quarantine.
 -- Everything a public process may ever read lives in schema main; names, identity numbers,
 -- exact addresses and exact points live in schema restricted.
+-- Facts are keyed by (load_id, row_number), unique by construction (one load writes its rows
+-- once, in one transaction); they carry no index, which would cost a load of a million rows
+-- seconds for nothing. tests/test_demo_chain.py checks the uniqueness.
 
 create schema if not exists restricted;
 
@@ -73,8 +76,7 @@ create table events (
     weapon            varchar,
     outcome           varchar,
     date_outcome      date,
-    date_end          date,
-    primary key (load_id, row_number)
+    date_end          date
 );
 
 -- An event can belong to several ICCS categories (a complaint of physical and sexual violence).
@@ -82,8 +84,7 @@ create table event_offences (
     load_id       integer not null,
     row_number    bigint not null,
     iccs_code     varchar not null,
-    national_code varchar,
-    primary key (load_id, row_number, iccs_code)
+    national_code varchar
 );
 
 -- Persons involved, one row per role per record. NULL = the source does not record the
@@ -103,8 +104,7 @@ create table persons (
     migration_status   varchar,
     marital_status     varchar,
     relationship       varchar,
-    id_number_status   varchar,
-    primary key (load_id, row_number, role)
+    id_number_status   varchar
 );
 
 create table restricted.person_identity (
@@ -118,8 +118,7 @@ create table restricted.person_identity (
     second_surname varchar,
     id_number      varchar,
     birth_date     date,
-    address        varchar,
-    primary key (load_id, row_number, role)
+    address        varchar
 );
 
 create table restricted.event_location (
@@ -127,8 +126,7 @@ create table restricted.event_location (
     row_number  bigint not null,
     address     varchar,
     lat         double,
-    lon         double,
-    primary key (load_id, row_number)
+    lon         double
 );
 
 -- Aggregate tables (counts per territory and period) as published by a statistics office.
@@ -144,8 +142,7 @@ create table aggregates (
     period_end     date not null,
     sex            varchar,
     age_group      varchar,
-    value          double not null,
-    primary key (load_id, row_number, cell)
+    value          double not null
 );
 
 create table population (
@@ -157,8 +154,7 @@ create table population (
     sex            varchar not null,
     age_min        integer not null,
     age_max        integer,
-    population     double not null,
-    primary key (load_id, row_number)
+    population     double not null
 );
 
 -- Rows refused, with every value as received, so they can be sent back and re-delivered.
@@ -166,8 +162,7 @@ create table population (
 create table restricted.quarantine (
     load_id     integer not null,
     row_number  bigint not null,
-    raw         json not null,
-    primary key (load_id, row_number)
+    raw         json not null
 );
 
 -- Every problem found while loading: errors (the row went to quarantine) and warnings

@@ -1,0 +1,1 @@
+"""Data shipped with the analysis (WHO World Standard Population); origin in SOURCES.md."""

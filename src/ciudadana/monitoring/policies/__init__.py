@@ -1,0 +1,1 @@
+"""Example policies shipped with Ciudadana (YAML), for ``ciudadana monitor``."""

@@ -1,22 +1,27 @@
 """``ciudadana``: one command, a verb per job. Each verb parses, calls one library function and
-renders the result: a table for people, one JSON object with ``--json`` for scripts.
+renders the result: a table for people, one JSON object with ``--json`` for scripts. The verbs
+live in ``ciudadana.commands``, a module per group; this module assembles them.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import logging
-import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from ciudadana.commands import demo, indicators, ingest, standards
+from ciudadana.commands.common import (
+    JsonOpt,
+    WorkspaceOpt,
+    console,
+    emit_json,
+    out,
+    progress_bar,
+    run,
+)
 from ciudadana.errors import CiudadanaError
 
 app = typer.Typer(
@@ -26,54 +31,13 @@ app = typer.Typer(
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
 )
-spec_app = typer.Typer(help="Especificaciones de fuentes: validar, listar, exportar el esquema.")
-territory_app = typer.Typer(help="Paquetes territoriales: listar y validar.")
-app.add_typer(spec_app, name="spec")
-app.add_typer(territory_app, name="territory")
+for group in (ingest, demo, indicators):
+    app.registered_commands += group.app.registered_commands
+    app.registered_groups += group.app.registered_groups
+app.add_typer(standards.spec_app, name="spec")
+app.add_typer(standards.territory_app, name="territory")
 
-console = Console(stderr=True)
-out = Console()
-
-WorkspaceOpt = Annotated[
-    Path | None,
-    typer.Option("--workspace", "-w", help="Espacio de trabajo (por omisión, la carpeta actual)."),
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Imprime un objeto JSON con el resultado.")]
-
-
-def _default(value: Any) -> Any:
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    if isinstance(value, Path):
-        return str(value)
-    return str(value)
-
-
-def emit_json(data: dict[str, Any]) -> None:
-    out.print_json(json.dumps(data, default=_default, ensure_ascii=False))
-
-
-def run(as_json: bool, job: Callable[[], Any]) -> Any:
-    """Run a verb's job; a CiudadanaError becomes one clear message (or JSON) and exit 1."""
-    try:
-        return job()
-    except CiudadanaError as exc:
-        if as_json:
-            emit_json(exc.to_dict())
-        else:
-            console.print(f"[bold red]Error:[/] {exc.message}", highlight=False)
-        raise typer.Exit(1) from None
-
-
-def progress_bar(enabled: bool) -> Progress:
-    return Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-        disable=not enabled,
-    )
+__all__ = ["JsonOpt", "WorkspaceOpt", "app", "console", "emit_json", "out", "progress_bar", "run"]
 
 
 @app.callback()
@@ -85,412 +49,436 @@ def main_options(
     )
 
 
-# -- workspace ---------------------------------------------------------------------------------
+# == data quality (quality/) ======================================================================
+# This section belongs to the data quality diagnostics: `ciudadana quality`.
 
 
 @app.command()
-def init(
-    directory: Annotated[Path, typer.Argument(help="Carpeta del nuevo espacio de trabajo.")],
-    country: Annotated[str, typer.Option(help="Paquete territorial (ISO3).")] = "GTM",
-    language: Annotated[str, typer.Option("--lang", help="Idioma: es o en.")] = "es",
+def quality(
+    workspace: WorkspaceOpt = None,
+    load: Annotated[int | None, typer.Option("--load", help="Solo esta carga.")] = None,
+    source: Annotated[str | None, typer.Option("--source", help="Solo esta fuente.")] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="Escribe el informe HTML.")] = None,
+    csv_path: Annotated[
+        Path | None,
+        typer.Option("--csv", help="Escribe los hallazgos fila por fila, para la institución."),
+    ] = None,
+    language: Annotated[str, typer.Option("--lang", help="Idioma del informe: es o en.")] = "es",
     as_json: JsonOpt = False,
 ) -> None:
-    """Crea un espacio de trabajo: ciudadana.toml, raw/, specs/ y el almacén DuckDB.
+    """Calidad del dato: puntaje de cada fuente y periodo por dimensión, y hallazgos por fila.
 
-    Carga la clasificación ICCS, el paquete territorial y su población por omisión.
+    Diagnostica las cargas vigentes (o --load / --source) con las reglas estándar y las de cada
+    fuente (<especificación>.quality.yaml): completitud, validez, oportunidad, consistencia,
+    unicidad, valores atípicos, cobertura y consistencia entre fuentes. Guarda hallazgos y
+    puntajes en el almacén (reemplaza los de un diagnóstico anterior de la misma carga) y muestra
+    el cambio respecto de la entrega anterior de cada fuente. --csv escribe las filas con
+    problemas para devolverlas a la institución (incluye los datos personales que ella envió);
+    --html, el informe con figuras (sin datos personales).
 
-    Ejemplo: ciudadana init pnc-2024 --country GTM
+    Ejemplo: ciudadana quality --source gtm/pnc-hechos --html calidad.html --csv devolver.csv
     """
-    from ciudadana.bootstrap import init_workspace
+    from ciudadana.quality import diagnose
+    from ciudadana.quality.export import write_findings_csv
+    from ciudadana.quality.html.render import write_html
+    from ciudadana.workspace import open_workspace
 
+    ws = run(as_json, lambda: open_workspace(workspace))
+    load_ids = [load] if load is not None else None
     with progress_bar(not as_json) as bar:
-        bar.add_task("Creando el espacio de trabajo y cargando referencias")
-        report = run(as_json, lambda: init_workspace(directory, country=country, language=language))
+        task = bar.add_task("Diagnóstico de calidad")
+        report = run(
+            as_json,
+            lambda: diagnose(
+                ws,
+                load_ids,
+                source_id=source,
+                progress=lambda msg: bar.update(task, description=f"Diagnóstico: {msg}"),
+            ),
+        )
+    ids = [s.load_id for s in report.loads]
+    written: dict[str, Any] = {}
+    if csv_path is not None:
+        written["csv_rows"] = write_findings_csv(ws, csv_path, load_ids=ids)
+        written["csv"] = str(csv_path)
+    if html is not None:
+        run(as_json, lambda: write_html(ws, html, load_ids=ids, lang=language))
+        written["html"] = str(html)
     if as_json:
-        emit_json({"ok": True, **report.to_dict()})
+        emit_json({"ok": True, **report.to_dict(), **written})
         return
-    out.print(f"Espacio de trabajo creado en [bold]{report.workspace['root']}[/]")
-    out.print(f"  ICCS: {report.iccs_categories} categorías; territorios: {report.territories}")
-    if report.population:
-        p = report.population
-        out.print(f"  Población: {p['loaded']} filas cargadas de {p['rows_in']}")
+    _print_quality(report)
+    if "csv" in written:
+        out.print(f"CSV con {written['csv_rows']:,} hallazgos: {written['csv']}".replace(",", " "))
+    if "html" in written:
+        out.print(f"Informe HTML: {written['html']}")
+
+
+def _print_quality(report: Any) -> None:
+    from rich import box
+
+    from ciudadana.quality.html.messages import DIMENSION_NAMES
+
+    names = DIMENSION_NAMES["es"]
+    table = Table(box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False, title="puntaje por carga")
+    table.add_column("dimensión", no_wrap=True)
+    for s in report.loads:
+        table.add_column(str(s.load_id), justify="right")
+    for d in names:
+        if not any(d in s.scores for s in report.loads):
+            continue
+        cells = []
+        for s in report.loads:
+            value, change = s.scores.get(d), s.change(d)
+            text = "—" if value is None else f"{value * 100:.1f}"
+            if change is not None and abs(change) >= 0.0005:
+                text += f"\n({change * 100:+.1f})"
+            cells.append(text)
+        table.add_row(names[d], *cells)
+    table.add_row(
+        "[bold]global[/]",
+        *["—" if s.overall is None else f"[bold]{s.overall * 100:.1f}[/]" for s in report.loads],
+    )
+    out.print(table)
+    for s in report.loads:
+        out.print(f"  carga {s.load_id}: {s.source_id}, {s.file_name}, {s.rows_in:,} filas")
+    top = Table("regla", "hallazgos")
+    for rule, n in list(report.by_rule.items())[:12]:
+        top.add_row(rule, f"{n:,}")
+    out.print(top)
+    out.print(
+        f"{report.findings:,} hallazgos en {len(report.loads)} cargas, {report.seconds:.1f} s. "
+        "Entre paréntesis: el cambio respecto de la entrega anterior de la misma fuente."
+    )
     for note in report.notes:
         out.print(f"  [yellow]Nota:[/] {note}")
 
 
-# -- ingest --------------------------------------------------------------------------------------
+# == end of the data quality section ==============================================================
+
+
+# == linkage: link, person, link-review, reconcile, mse (linkage/) ===============================
+
+link_review_app = typer.Typer(
+    help="Revisión clerical de pares inciertos: exportar a CSV e importar las decisiones."
+)
+app.add_typer(link_review_app, name="link-review")
+
+
+def _settings_pairs(values: list[str] | None) -> dict[str, str]:
+    pairs = {}
+    for value in values or []:
+        kind, sep, ref = value.partition("=")
+        if not sep or kind not in ("persons", "events"):
+            raise CiudadanaError(
+                f"--settings «{value}»: escriba persons=ARCHIVO o events=ARCHIVO.",
+                code="invalid-option",
+            )
+        pairs[kind] = ref
+    return pairs
 
 
 @app.command()
-def ingest(
-    spec: Annotated[str, typer.Argument(help="Especificación: ruta .yaml o nombre (gtm/ine-vif).")],
-    files: Annotated[list[Path], typer.Argument(help="Archivos recibidos de la institución.")],
+def link(
     workspace: WorkspaceOpt = None,
+    kind: Annotated[
+        list[str] | None,
+        typer.Option("--kind", help="events, persons o ambos (por omisión, ambos)."),
+    ] = None,
+    settings: Annotated[
+        list[str] | None,
+        typer.Option("--settings", help="Configuración propia: persons=ARCHIVO, events=ARCHIVO."),
+    ] = None,
+    backend: Annotated[str, typer.Option(help="Motor: duckdb (una máquina) o spark.")] = "duckdb",
+    source: Annotated[
+        list[str] | None, typer.Option("--source", help="Solo estas fuentes (se puede repetir).")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Carga exportaciones de una fuente en el almacén.
+    """Enlaza personas y hechos entre fuentes: el registro restringido y las cifras conciliadas.
 
-    Guarda cada archivo intacto en raw/, valida cada fila y carga todo o nada. Las filas con
-    problemas van a cuarentena con archivo, fila, campo, valor y motivo. Un archivo ya cargado
-    no cambia nada. Siempre: filas leídas = cargadas + en cuarentena.
+    Une a la misma víctima del mismo hecho en la policía, la fiscalía y el instituto forense
+    (cada víctima cuenta una vez), y a cada persona entre fuentes y roles (víctima, agresor).
+    Respeta las decisiones de la revisión clerical, conserva los identificadores de la corrida
+    anterior y escribe todo en una sola transacción: si el proceso se interrumpe, el registro
+    queda como estaba. Los nombres y números solo viven en el esquema restringido.
 
-    Ejemplo: ciudadana ingest gtm/ine-vif VIF_2009.csv VIF_2010.csv
+    Ejemplo: ciudadana link --workspace demo --json
     """
-    from ciudadana.ingest import ingest_file
+    from ciudadana.linkage import link_workspace
     from ciudadana.workspace import open_workspace
 
     ws = run(as_json, lambda: open_workspace(workspace))
-    reports = []
-    failed = False
+    chosen = run(as_json, lambda: _settings_pairs(settings))
     with progress_bar(not as_json) as bar:
-        for file in files:
-            task = bar.add_task(f"{file.name}: inicio")
-
-            def step(msg: str, task: Any = task, name: str = file.name) -> None:
-                bar.update(task, description=f"{name}: {msg}")
-
-            try:
-                reports.append(ingest_file(ws, spec, file, progress=step).to_dict())
-            except CiudadanaError as exc:
-                failed = True
-                reports.append({"file": file.name, "status": "failed", **exc.to_dict()})
-            bar.remove_task(task)
-    if as_json:
-        summary = reports[0] if len(reports) == 1 else {"files": reports}
-        emit_json({"ok": not failed, **summary})
-    else:
-        _print_reports(reports)
-    if failed:
-        raise typer.Exit(1)
-
-
-def _print_reports(reports: list[dict[str, Any]]) -> None:
-    for r in reports:
-        if r["status"] == "failed":
-            console.print(f"[bold red]Error:[/] {r['message']}", highlight=False)
-            continue
-        if r["status"] == "already-loaded":
-            out.print(
-                f"[yellow]{r['file']}[/]: ya cargado (carga {r['load_id']}); "
-                "loaded: 0, nada cambió."
-            )
-            continue
-        out.print(
-            f"[bold]{r['file']}[/] → carga {r['load_id']}: filas leídas {r['rows_in']} = "
-            f"cargadas {r['loaded']} + en cuarentena {r['quarantined']}"
-            + (f" (omitidas por la especificación: {r['skipped']})" if r["skipped"] else "")
+        task = bar.add_task("Enlace")
+        report = run(
+            as_json,
+            lambda: link_workspace(
+                ws,
+                kinds=kind or ("events", "persons"),
+                settings=chosen,
+                backend=backend,
+                sources=source,
+                progress=lambda m: bar.update(task, description=m),
+            ),
         )
-        for code, n in r["quarantined_by_reason"].items():
-            out.print(f"    cuarentena  {code}: {n}")
-        for code, n in r["warnings_by_reason"].items():
-            out.print(f"    aviso       {code}: {n}")
-        for msg in r["messages"]:
-            out.print(f"    {msg}")
-
-
-@app.command()
-def loads(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
-    """Historial de cargas: qué archivo, cuántas filas, qué periodo, si fue reemplazada.
-
-    Ejemplo: ciudadana loads --json
-    """
-    from ciudadana.ingest import list_loads
-    from ciudadana.workspace import open_workspace
-
-    rows = run(as_json, lambda: list_loads(open_workspace(workspace)))
     if as_json:
-        emit_json({"ok": True, "loads": rows})
+        emit_json({"ok": True, **report.to_dict()})
         return
-    table = Table(
-        "carga",
-        "fuente",
-        "archivo",
-        "leídas",
-        "cargadas",
-        "cuarentena",
-        "periodo",
-        "reemplazada por",
-    )
-    for r in rows:
-        period = f"{r['period_start'] or ''} – {r['period_end'] or ''}"
-        table.add_row(
-            str(r["load_id"]),
-            r["source_id"],
-            r["file_name"],
-            str(r["rows_in"]),
-            str(r["rows_loaded"]),
-            str(r["rows_quarantined"]),
-            period,
-            str(r["superseded_by"] or ""),
+    names = {"events": "hechos", "persons": "personas"}
+    for r in report.runs:
+        what = "víctimas de hechos" if r["kind"] == "events" else "personas"
+        out.print(
+            f"[bold]{names[r['kind']]}[/] (corrida {r['run_id']}): {r['records']:,} registros → "
+            f"{r['clusters']:,} {what}; {r['links']:,} pares enlazados, "
+            f"{r['review_pairs']:,} para revisión, "
+            f"{r['decisions_applied']} decisiones aplicadas".replace(",", " ")
         )
-    out.print(table)
+        for note in r["notes"]:
+            out.print(f"    [yellow]Nota:[/] {note}")
+    if report.reconciled:
+        rec = report.reconciled
+        out.print(
+            f"Cifras conciliadas: {rec['events']:,} víctimas en {rec['cells']:,} celdas "
+            f"(preliminares); {rec['worklist']:,} discrepancias para la mesa de validación "
+            "(`ciudadana reconcile`).".replace(",", " ")
+        )
+    for note in report.notes:
+        out.print(f"  [yellow]Nota:[/] {note}")
+    out.print(f"Listo en {report.timings['total']:.0f} s.")
 
 
 @app.command()
-def quarantine(
+def person(
+    ref: Annotated[str, typer.Argument(help="Identificador (P0000042) o número de DPI.")],
     workspace: WorkspaceOpt = None,
-    load: Annotated[int | None, typer.Option("--load", help="Solo esta carga.")] = None,
-    source: Annotated[str | None, typer.Option("--source", help="Solo esta fuente.")] = None,
-    csv_path: Annotated[Path | None, typer.Option("--csv", help="Exporta a CSV.")] = None,
-    limit: Annotated[int, typer.Option(help="Filas a mostrar en pantalla.")] = 50,
     as_json: JsonOpt = False,
 ) -> None:
-    """Filas rechazadas y por qué, para devolverlas a la institución.
+    """La historia de una persona en todas las fuentes (restringido: nunca para el portal).
 
-    Ejemplo: ciudadana quarantine --load 3 --csv devolver_pnc.csv
+    Muestra cada registro de la persona en la policía, la fiscalía, el instituto forense, los
+    juzgados y las medidas de seguridad, con su rol, fecha, delito, lugar y el nombre tal como
+    lo escribió cada fuente.
+
+    Ejemplo: ciudadana person P0000042 --workspace demo
     """
-    from ciudadana.ingest import quarantine_rows, write_quarantine_csv
+    from ciudadana.linkage.history import person_history
     from ciudadana.workspace import open_workspace
 
-    rows = run(
-        as_json, lambda: quarantine_rows(open_workspace(workspace), load_id=load, source_id=source)
-    )
-    if csv_path is not None:
-        write_quarantine_csv(rows, csv_path)
+    history = run(as_json, lambda: person_history(open_workspace(workspace), ref))
     if as_json:
-        by_code: dict[str, int] = {}
-        for r in rows:
-            by_code[r["code"]] = by_code.get(r["code"], 0) + 1
-        emit_json(
-            {
-                "ok": True,
-                "findings": len(rows),
-                "by_reason": by_code,
-                "csv": str(csv_path) if csv_path else None,
-                "rows": rows[:limit],
-            }
-        )
+        emit_json({"ok": True, **history})
         return
-    table = Table("carga", "archivo", "fila", "campo", "valor", "motivo", "mensaje")
-    for r in rows[:limit]:
+    out.print(
+        f"[bold]{', '.join(history['person_ids'])}[/]: {len(history['records'])} registros en "
+        f"{len(history['sources'])} fuentes; roles: {', '.join(history['roles'])}"
+    )
+    out.print(f"  Nombres escritos: {'; '.join(history['names']) or '—'}")
+    out.print(f"  DPI: {', '.join(history['id_numbers']) or '—'}")
+    table = Table("fecha", "fuente", "rol", "registro", "delito", "lugar", "nombre", "hecho")
+    for r in history["records"]:
         table.add_row(
-            str(r["load_id"]),
-            r["file_name"],
-            str(r["row_number"]),
-            r["column_name"] or "",
-            r["value"] or "",
-            r["code"],
-            r["message"],
+            str(r["date"] or ""),
+            r["source_id"],
+            r["role"],
+            str(r["record_id"] or r["incident_id"] or r["row_number"]),
+            f"{r['iccs_code'] or ''} {r['offence'] or ''}".strip(),
+            r["territory"] or r["territory_code"] or "",
+            r["name"] or "",
+            r["event_id"] or "",
         )
     out.print(table)
+
+
+@link_review_app.command("export")
+def link_review_export(
+    output: Annotated[Path, typer.Argument(help="Archivo CSV a escribir (datos restringidos).")],
+    workspace: WorkspaceOpt = None,
+    kind: Annotated[str | None, typer.Option(help="Solo personas o hechos.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Exporta los pares inciertos de la última corrida, lado a lado, para que alguien decida.
+
+    Llene la columna «decision» con misma o distinta (vacía: sin decidir) y vuelva a importar.
+    El archivo lleva nombres y DPI: guárdelo dentro del espacio de trabajo y bórrelo al terminar.
+
+    Ejemplo: ciudadana link-review export revision/pares.csv --workspace demo
+    """
+    from ciudadana.linkage.review import export_review
+    from ciudadana.workspace import open_workspace
+
+    result = run(as_json, lambda: export_review(open_workspace(workspace), output, kind=kind))
+    if as_json:
+        emit_json({"ok": True, **result})
+    else:
+        out.print(f"{result['pairs']} pares para revisar escritos en {result['path']}")
+
+
+@link_review_app.command("import")
+def link_review_import(
+    file: Annotated[Path, typer.Argument(help="El CSV con la columna «decision» llena.")],
+    workspace: WorkspaceOpt = None,
+    reviewer: Annotated[
+        str | None, typer.Option(help="Quién decidió (si el CSV no lo dice).")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Importa las decisiones de la revisión; ninguna corrida automática las contradice.
+
+    Se guardan para siempre (una decisión nueva sobre el mismo par reemplaza a la anterior) y
+    la siguiente `ciudadana link` las aplica. Si una fila está mal, no se guarda ninguna.
+
+    Ejemplo: ciudadana link-review import revision/pares.csv --reviewer ana --workspace demo
+    """
+    from ciudadana.linkage.review import import_decisions
+    from ciudadana.workspace import open_workspace
+
+    result = run(
+        as_json, lambda: import_decisions(open_workspace(workspace), file, reviewer=reviewer)
+    )
+    if as_json:
+        emit_json({"ok": True, **result})
+    else:
+        out.print(
+            f"{result['stored']} decisiones guardadas ({result['same']} misma, "
+            f"{result['different']} distinta); {result['undecided']} pares sin decidir. "
+            "Se aplican en la próxima `ciudadana link`."
+        )
+
+
+@app.command()
+def reconcile(
+    workspace: WorkspaceOpt = None,
+    year: Annotated[int | None, typer.Option(help="Año.")] = None,
+    month: Annotated[int | None, typer.Option(help="Mes (1-12).")] = None,
+    department: Annotated[str | None, typer.Option(help="Código de departamento (01).")] = None,
+    category: Annotated[
+        str | None, typer.Option(help="Categoría ICCS de 4 dígitos (0101).")
+    ] = None,
+    validate: Annotated[
+        bool, typer.Option("--validate", help="Marca el mes y departamento como validados.")
+    ] = False,
+    by: Annotated[str | None, typer.Option(help="Quién valida (con --validate).")] = None,
+    csv_path: Annotated[
+        Path | None, typer.Option("--csv", help="Escribe la lista de discrepancias en CSV.")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="Filas a mostrar en pantalla.")] = 40,
+    as_json: JsonOpt = False,
+) -> None:
+    """Mesa de validación: cifras conciliadas por mes y departamento, y sus discrepancias.
+
+    Cada víctima cuenta una vez entre fuentes, con cuántas registró cada fuente. Las
+    discrepancias (en una sola fuente, fecha, lugar o sexo distintos) van a la lista de
+    trabajo (restringida). Toda cifra es preliminar hasta que la mesa la valida con --validate.
+
+    Ejemplo: ciudadana reconcile --year 2020 --month 5 --department 01 --category 0101
+    """
+    from ciudadana.linkage.tables import reconciliation_view, validate_month
+    from ciudadana.workspace import open_workspace
+
+    ws = run(as_json, lambda: open_workspace(workspace))
+    if validate:
+
+        def mark() -> int:
+            if year is None or month is None or department is None:
+                raise CiudadanaError(
+                    "--validate necesita --year, --month y --department.", code="invalid-option"
+                )
+            return validate_month(ws, year, month, department, by=by)
+
+        changed = run(as_json, mark)
+        if not as_json:
+            out.print(f"Validado {department} {year}-{month:02d}: {changed} cifras «validado».")
+    view = run(
+        as_json,
+        lambda: reconciliation_view(
+            ws, year=year, month=month, department=department, category=category, csv_path=csv_path
+        ),
+    )
+    if as_json:
+        emit_json({"ok": True, **view})
+        return
+    table = Table("año", "mes", "depto", "categoría", "sexo", "víctimas", "una fuente", "estado")
+    for r in view["counts"][:limit]:
+        table.add_row(
+            str(r["year"]),
+            str(r["month"]),
+            r["department_code"] or "",
+            r["category"] or "",
+            r["sex"] or "",
+            str(r["victims"]),
+            str(r["single_source"]),
+            r["status"],
+        )
+    out.print(table)
+    work = Table("año", "mes", "depto", "hecho", "discrepancia", "detalle")
+    for w in view["worklist"][:limit]:
+        work.add_row(
+            str(w["year"]),
+            str(w["month"]),
+            w["department_code"] or "",
+            w["event_id"],
+            w["issue"],
+            w["detail"],
+        )
+    out.print(work)
     out.print(
-        f"{len(rows)} hallazgos en cuarentena"
+        f"{len(view['counts'])} cifras, {len(view['worklist'])} discrepancias"
         + (f"; CSV escrito en {csv_path}" if csv_path else "")
     )
 
 
-# -- the demo ------------------------------------------------------------------------------------
-
-
 @app.command()
-def demo(
-    workspace: Annotated[
-        Path, typer.Option("--workspace", "-w", help="Dónde crear el espacio de demostración.")
-    ] = Path("ciudadana-demo"),
-    seed: Annotated[int, typer.Option(help="Semilla: la misma da archivos idénticos.")] = 20240601,
-    persons: Annotated[int, typer.Option(help="Residentes simulados.")] = 1_000_000,
-    first_year: Annotated[int, typer.Option(help="Primer año simulado.")] = 2015,
-    last_year: Annotated[int, typer.Option(help="Último año simulado.")] = 2020,
-    no_serve: Annotated[
-        bool, typer.Option("--no-serve", help="No iniciar el portal al final (para scripts).")
-    ] = False,
+def mse(
+    workspace: WorkspaceOpt = None,
+    by: Annotated[
+        list[str] | None, typer.Option("--by", help="year, department (se puede repetir).")
+    ] = None,
+    category: Annotated[str | None, typer.Option(help="Categoría ICCS de 4 dígitos.")] = None,
+    criterion: Annotated[str, typer.Option(help="Selección de modelo: aic o bic.")] = "aic",
     as_json: JsonOpt = False,
 ) -> None:
-    """Un país sintético de punta a punta: simula, carga y resume.
+    """Estimación por sistemas múltiples: los casos que ninguna institución registró.
 
-    Crea (o reutiliza) un espacio de trabajo en --workspace (por omisión ./ciudadana-demo) con:
-    simulacion/exports/ (las exportaciones de PNC, MP, INACIF, OJ, medidas de seguridad e INE
-    tal como llegan por correo, con sus defectos), simulacion/truth/ (la verdad: personas,
-    hechos, qué fila es quién, conteos verdaderos, brotes, puntos calientes y cada defecto
-    inyectado), raw/ (copia íntegra de cada archivo) y almacen.duckdb. Cada exportación se carga
-    con su especificación incluida, como cualquier archivo real. Repetirlo con la misma semilla
-    no cambia nada.
+    Con los hechos enlazados de tres o más fuentes, ajusta modelos log-lineales de
+    captura-recaptura (independencia, interacciones entre fuentes, heterogeneidad), elige uno
+    por AIC o BIC y da el total estimado con su intervalo de verosimilitud perfilada, por año y
+    departamento. Guarda solo conteos.
 
-    Ejemplo: ciudadana demo --persons 200000 --no-serve
+    Ejemplo: ciudadana mse --by year --category 0201 --workspace demo
     """
-    from ciudadana.demo_run import run_demo
+    from ciudadana.linkage.mse_run import estimate_unrecorded
+    from ciudadana.workspace import open_workspace
 
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-        disable=as_json,
-    ) as bar:
-        task = bar.add_task("Demostración", total=1.0)
-
-        def step(message: str, fraction: float) -> None:
-            bar.update(task, description=message, completed=fraction)
-
-        report = run(
-            as_json,
-            lambda: run_demo(
-                workspace,
-                seed=seed,
-                persons=persons,
-                first_year=first_year,
-                last_year=last_year,
-                progress=step,
-            ),
-        )
-    if as_json:
-        emit_json({"ok": True, "serve": not no_serve, **report.to_dict()})
-        return
-    _print_reports(report.loads)
-    data = report.to_dict()
-
-    def n(value: int) -> str:
-        return f"{value:,}".replace(",", " ")  # 119 754: the thousands separator people read
-
-    out.print(
-        f"\n[bold]Listo[/] en {report.timings['total']:.0f} s: {n(data['rows_in'])} filas "
-        f"leídas = {n(data['loaded'])} cargadas + {n(data['quarantined'])} en cuarentena, de "
-        f"{len(report.loads)} archivos de 6 instituciones."
+    ws = run(as_json, lambda: open_workspace(workspace))
+    result = run(
+        as_json,
+        lambda: estimate_unrecorded(ws, by=by or [], category=category, criterion=criterion),
     )
-    out.print(f"Espacio de trabajo: {report.workspace}")
-    for note in report.notes:
-        out.print(f"  {note}")
-
-
-# -- specs and territories -------------------------------------------------------------------------
-
-
-@spec_app.command("check")
-def spec_check(
-    spec: Annotated[str, typer.Argument(help="Ruta o nombre de la especificación.")],
-    as_json: JsonOpt = False,
-) -> None:
-    """Valida una especificación y muestra cada problema con su línea.
-
-    Ejemplo: ciudadana spec check specs/pnc-incidentes.yaml
-    """
-    from ciudadana.ingest import load_spec
-
-    loaded = run(as_json, lambda: load_spec(spec))
     if as_json:
-        emit_json({"ok": True, "spec": loaded.name, "id": loaded.spec.id, "sha256": loaded.sha256})
-    else:
-        out.print(f"[green]✓[/] {loaded.path}: especificación válida ({loaded.spec.id}).")
-
-
-@spec_app.command("list")
-def spec_list(as_json: JsonOpt = False) -> None:
-    """Especificaciones incluidas en Ciudadana.
-
-    Ejemplo: ciudadana spec list
-    """
-    from ciudadana.ingest.spec import shipped_spec_names
-
-    names = shipped_spec_names()
-    if as_json:
-        emit_json({"ok": True, "specs": names})
-    else:
-        for name in names:
-            out.print(name)
-
-
-@spec_app.command("schema")
-def spec_schema(
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Archivo JSON.")] = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Exporta el JSON Schema de las especificaciones, para editores.
-
-    Sin --output lo imprime; con --json imprime un resumen de lo que escribió.
-
-    Ejemplo: ciudadana spec schema -o spec.schema.json
-    """
-    from ciudadana.ingest import json_schema
-
-    schema = json_schema()
-    text = json.dumps(schema, ensure_ascii=False, indent=2)
-    if output:
-        output.write_text(text + "\n", encoding="utf-8")
-    if as_json:
-        emit_json(
-            {
-                "ok": True,
-                "output": str(output) if output else None,
-                "definitions": sorted(schema.get("$defs", {})),
-            }
+        emit_json({"ok": True, **result})
+        return
+    table = Table(
+        "año", "depto", "categoría", "fuentes", "observados", "modelo", "estimado", "IC 95 %"
+    )
+    for r in result["estimates"]:
+        table.add_row(
+            str(r["year"] or "todos"),
+            r["department_code"] or "todos",
+            r["category"] or "todas",
+            ", ".join(r["sources"]),
+            str(r["observed"]),
+            r["model"] or "—",
+            "—" if r["estimate"] is None else f"{r['estimate']:.0f}",
+            "—" if r["lower"] is None else f"{r['lower']:.0f} – {r['upper']:.0f}",
         )
-    elif not output:
-        sys.stdout.write(text + "\n")
-    else:
-        out.print(f"JSON Schema escrito en {output}")
+    out.print(table)
+    for note in result["notes"]:
+        out.print(f"  [yellow]Nota:[/] {note}")
 
 
-@territory_app.command("list")
-def territory_list(as_json: JsonOpt = False) -> None:
-    """Paquetes territoriales disponibles.
-
-    Ejemplo: ciudadana territory list
-    """
-    from ciudadana.standards.territory import available_packs
-
-    packs = available_packs()
-    if as_json:
-        emit_json({"ok": True, "packs": packs})
-    else:
-        out.print("\n".join(packs))
-
-
-@territory_app.command("check")
-def territory_check(
-    iso3: Annotated[str, typer.Argument(help="Código ISO3 del país, p. ej. GTM.")],
-    as_json: JsonOpt = False,
-) -> None:
-    """Valida un paquete territorial (códigos, padres, alias).
-
-    Ejemplo: ciudadana territory check GTM
-    """
-    from ciudadana.standards.territory import check_pack
-
-    problems = run(as_json, lambda: check_pack(iso3))
-    if as_json:
-        emit_json({"ok": not problems, "pack": iso3.upper(), "problems": problems})
-    elif problems:
-        for p in problems:
-            console.print(f"[red]✗[/] {p}")
-    else:
-        out.print(f"[green]✓[/] {iso3.upper()}: paquete válido.")
-    if problems:
-        raise typer.Exit(1)
-
-
-@territory_app.command("resolve")
-def territory_resolve(
-    value: Annotated[str, typer.Argument(help="Código o nombre a resolver.")],
-    country: Annotated[str, typer.Option(help="Paquete territorial.")] = "GTM",
-    parent: Annotated[str | None, typer.Option(help="Departamento (código o nombre).")] = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Convierte un código o nombre escrito de cualquier forma en el código oficial.
-
-    Ejemplo: ciudadana territory resolve "San José" --parent Petén
-    """
-    from ciudadana.standards.territory import load_pack
-
-    pack = run(as_json, lambda: load_pack(country))
-    res = pack.resolve(value, parent=parent)
-    data = {
-        "ok": res.code is not None,
-        "value": value,
-        "code": res.code,
-        "status": res.status,
-        "name": pack.name(res.code) if res.code else None,
-        "candidates": list(res.candidates),
-    }
-    if as_json:
-        emit_json(data)
-    elif res.code:
-        out.print(f"{res.code} {pack.name(res.code)} ({res.status})")
-    else:
-        console.print(res.message("es"))
-    if res.code is None:
-        raise typer.Exit(1)
+# == end of the linkage section ==================================================================
 
 
 def main() -> None:

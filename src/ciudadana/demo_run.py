@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ciudadana.analysis import IndicatorRequest, compute_indicators
 from ciudadana.bootstrap import init_workspace
 from ciudadana.demo import simulate
 from ciudadana.ingest import ingest_file
@@ -32,6 +33,9 @@ DEMO_SPECS: list[tuple[str, str]] = [
 
 Progress = Callable[[str, float], None]
 
+# What the summary shows: the homicide rate (SDG 16.1.1), femicide and intrafamily violence.
+HEADLINE = ["VC_IHR_PSRC", "VC_FEM_RATE", "VC_IFV_RATE"]
+
 
 @dataclass
 class DemoReport:
@@ -43,6 +47,7 @@ class DemoReport:
     persons: int
     years: list[int]
     loads: list[dict[str, Any]] = field(default_factory=list)
+    indicators: list[dict[str, Any]] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     dashboard: str | None = None
     notes: list[str] = field(default_factory=list)
@@ -94,7 +99,9 @@ def run_demo(
     t = time.perf_counter()
     out = directory / "simulacion"
     say("Simulando el país y las exportaciones de cada institución", 0.05)
-    result = simulate(out, seed=seed, persons=persons, first_year=first_year, last_year=last_year)
+    simulation = simulate(
+        out, seed=seed, persons=persons, first_year=first_year, last_year=last_year
+    )
     timings["simulate"] = time.perf_counter() - t
 
     report = DemoReport(
@@ -107,14 +114,34 @@ def run_demo(
             say(f"Cargando {file.name}", 0.3 + 0.7 * i / len(DEMO_SPECS))
             report.loads.append(ingest_file(ws, spec, file).to_dict())
     timings["ingest"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    say("Calculando indicadores", 0.95)
+    result = compute_indicators(ws, IndicatorRequest(codes=HEADLINE, smooth=False))
+    names = {i["code"]: i["name"] for i in result.indicators}
+    report.indicators = [
+        {
+            "code": r["indicator"],
+            "name": names[r["indicator"]],
+            "year": r["year"],
+            "source": r["source"],
+            "numerator": r["numerator"],
+            "value": r["value"],
+            "lower": r["lower"],
+            "upper": r["upper"],
+        }
+        for r in result.rows
+        if r["grouping"] == "year"
+    ]
+    timings["indicators"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - start
     report.notes.append(
-        f"Cobertura de cada fuente y la verdad del simulador: {result.truth_dir}. "
+        f"Cobertura de cada fuente y la verdad del simulador: {simulation.truth_dir}. "
         "Lo rechazado, con fila y motivo: `ciudadana quarantine --workspace "
         f"{directory}`."
     )
     report.notes.append(
-        "El portal y el tablero aún no existen en esta versión: la cadena llega hasta el "
-        "almacén (carga, linaje y cuarentena)."
+        f"Todos los indicadores: `ciudadana indicators --workspace {directory}`. El portal y el "
+        "tablero aún no existen en esta versión."
     )
     return report

@@ -1,0 +1,1 @@
+"""The verbs of ``ciudadana``, a module per group; ``ciudadana.cli`` assembles them."""

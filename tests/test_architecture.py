@@ -25,6 +25,7 @@ LAYERS = [
     {"bootstrap", "cli", "clidoc", "commands", "demo_run"},
 ]
 DEMO_MAY_USE = {"errors", "standards"}
+TOP = LAYERS[-1]  # the verbs and the demo's orchestration may drive the simulator
 
 
 def layer_of(part: str) -> int:
@@ -63,7 +64,7 @@ def test_every_module_imports_only_from_links_before_it() -> None:
                     wrong.append(f"{rel} imports ciudadana.{part}")
             elif part != "demo" and layer_of(part) > layer_of(own):
                 wrong.append(f"{rel} imports ciudadana.{part}, a later link")
-            elif part == "demo" and own not in {"cli", "bootstrap", "clidoc", "commands", "demo_run"}:
+            elif part == "demo" and own not in TOP:
                 wrong.append(f"{rel} imports the simulator")
     assert wrong == []
 

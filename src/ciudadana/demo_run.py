@@ -18,6 +18,9 @@ from ciudadana.analysis import IndicatorRequest, compute_indicators
 from ciudadana.bootstrap import init_workspace
 from ciudadana.demo import simulate
 from ciudadana.ingest import ingest_file
+from ciudadana.quality import diagnose
+from ciudadana.quality.export import write_findings_csv
+from ciudadana.quality.html.render import write_html
 from ciudadana.workspace import CONFIG_NAME, open_workspace
 
 # Export file prefix -> the shipped spec that reads it. Population first: rates need it.
@@ -48,6 +51,8 @@ class DemoReport:
     years: list[int]
     loads: list[dict[str, Any]] = field(default_factory=list)
     indicators: list[dict[str, Any]] = field(default_factory=list)
+    quality: list[dict[str, Any]] = field(default_factory=list)
+    quality_report: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
     dashboard: str | None = None
     notes: list[str] = field(default_factory=list)
@@ -114,6 +119,28 @@ def run_demo(
             say(f"Cargando {file.name}", 0.3 + 0.7 * i / len(DEMO_SPECS))
             report.loads.append(ingest_file(ws, spec, file).to_dict())
     timings["ingest"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    say("Diagnosticando la calidad de cada fuente", 0.85)
+    diagnosis = diagnose(ws)
+    report.quality = [
+        {
+            "load_id": s.load_id,
+            "source_id": s.source_id,
+            "file": s.file_name,
+            "findings": s.findings,
+            "overall": s.overall,
+            "scores": s.scores,
+        }
+        for s in diagnosis.loads
+    ]
+    quality_dir = directory / "calidad"
+    quality_dir.mkdir(exist_ok=True)
+    write_html(ws, quality_dir / "informe_calidad.html")
+    # Row by row, with the values as received: for the institutions, not for publication.
+    write_findings_csv(ws, quality_dir / "hallazgos_por_fila.csv")
+    report.quality_report = str(quality_dir / "informe_calidad.html")
+    timings["quality"] = time.perf_counter() - t
 
     t = time.perf_counter()
     say("Calculando indicadores", 0.95)

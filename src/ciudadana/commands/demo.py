@@ -90,6 +90,19 @@ def demo(
         f"leídas = {n(data['loaded'])} cargadas + {n(data['quarantined'])} en cuarentena, de "
         f"{len(report.loads)} archivos de 6 instituciones."
     )
+    if report.quality:
+        table = Table(
+            "fuente",
+            "archivo",
+            "hallazgos",
+            "puntaje",
+            title="Calidad del dato (0-100, promedio de las dimensiones)",
+        )
+        for q in report.quality:
+            overall = f"{100 * q['overall']:.1f}" if q["overall"] is not None else "—"
+            table.add_row(q["source_id"], q["file"], n(q["findings"]), overall)
+        out.print(table)
+        out.print(f"Informe de calidad: {report.quality_report}")
     if report.indicators:
         years = sorted({r["year"] for r in report.indicators})
         table = Table(

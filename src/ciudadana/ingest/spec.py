@@ -215,24 +215,24 @@ class LoadedSpec(BaseModel):
     sha256: str
 
 
-class _TextLoader(yaml.SafeLoader):
+class TextLoader(yaml.SafeLoader):
     """YAML without implicit numbers and with YAML 1.2 booleans: codes such as ``0101`` stay
     text (YAML 1.1 reads ``0101`` as the octal 65, ``yes`` as true); Pydantic turns ``"1"`` into
     1 where a number is wanted.
     """
 
 
-_TextLoader.yaml_implicit_resolvers = {
+TextLoader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if not tag.endswith((":int", ":float", ":bool"))]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 # Only true/false are booleans (YAML 1.2): "yes", "no", "on" and "off" stay words.
-_TextLoader.add_implicit_resolver(
+TextLoader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
 
 
-def _line_index(text: str) -> dict[tuple[Any, ...], int]:
+def line_index(text: str) -> dict[tuple[Any, ...], int]:
     """Map each YAML path (keys and list indexes) to its 1-based line, for error messages."""
     index: dict[tuple[Any, ...], int] = {}
 
@@ -252,7 +252,7 @@ def _line_index(text: str) -> dict[tuple[Any, ...], int]:
     return index
 
 
-def _line_of(index: dict[tuple[Any, ...], int], loc: tuple[Any, ...]) -> int | None:
+def line_of(index: dict[tuple[Any, ...], int], loc: tuple[Any, ...]) -> int | None:
     path = tuple(loc)
     while path:
         if path in index:
@@ -264,7 +264,7 @@ def _line_of(index: dict[tuple[Any, ...], int], loc: tuple[Any, ...]) -> int | N
 def parse_spec(text: str, *, name: str = "<spec>", path: str = "<spec>") -> LoadedSpec:
     """Validate a spec's YAML text; every problem is listed at once with its line."""
     try:
-        data = yaml.load(text, Loader=_TextLoader)  # noqa: S506 (a safe loader)
+        data = yaml.load(text, Loader=TextLoader)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f", línea {mark.line + 1}" if mark else ""
@@ -274,13 +274,13 @@ def parse_spec(text: str, *, name: str = "<spec>", path: str = "<spec>") -> Load
     try:
         spec = SourceSpec.model_validate(data)
     except ValidationError as exc:
-        index = _line_index(text)
+        index = line_index(text)
         lines = []
         for err in exc.errors():
             loc = tuple(x for x in err["loc"] if not str(x).startswith("function-after"))
-            line = _line_of(index, loc)
+            line = line_of(index, loc)
             where = ".".join(str(x) for x in loc) or "(raíz)"
-            msg = _spanish(err)
+            msg = spanish_error(err)
             lines.append(f"  línea {line}: {where}: {msg}" if line else f"  {where}: {msg}")
         raise InvalidSpec(
             f"{path}: la especificación tiene {len(lines)} problema(s):\n"
@@ -291,7 +291,7 @@ def parse_spec(text: str, *, name: str = "<spec>", path: str = "<spec>") -> Load
     return LoadedSpec(spec=spec, name=name, path=path, sha256=sha)
 
 
-def _spanish(err: dict[str, Any]) -> str:
+def spanish_error(err: dict[str, Any]) -> str:
     kind = err["type"]
     if kind == "extra_forbidden":
         return "campo no previsto (¿error de escritura?)"
@@ -309,7 +309,11 @@ def shipped_specs_root() -> Path:
 
 def shipped_spec_names() -> list[str]:
     root = shipped_specs_root()
-    return sorted(str(p.relative_to(root).with_suffix("")) for p in root.rglob("*.yaml"))
+    return sorted(
+        str(p.relative_to(root).with_suffix(""))
+        for p in root.rglob("*.yaml")
+        if not p.name.endswith(".quality.yaml")  # a source's own quality rules, not a spec
+    )
 
 
 def find_spec(ref: str | Path, *, workspace_specs: Path | None = None) -> Path:

@@ -317,6 +317,140 @@ class Warehouse:
         for name in self.QUALITY_STAGED.values():
             self.con.execute(f"drop table if exists temp.{name}")
 
+    # -- record linkage (ciudadana.linkage) -----------------------------------------------------
+
+    #: Tables a linkage run writes rows into (besides its row in restricted.link_runs).
+    LINKAGE_TARGETS = (
+        "restricted.person_registry",
+        "restricted.event_registry",
+        "restricted.link_pairs",
+        "restricted.link_worklist",
+        "reconciled_counts",
+        "reconciled_source_counts",
+        "mse_estimates",
+    )
+
+    def commit_linkage(self, runs: Sequence[dict[str, Any]], rows: dict[str, Any]) -> None:
+        """Write linkage runs and their rows in one transaction: all of it, or nothing.
+
+        Args:
+            runs: rows of ``restricted.link_runs`` (one per kind linked).
+            rows: target table (one of :attr:`LINKAGE_TARGETS`) -> an Arrow table whose
+                columns are named as the target's.
+
+        Example:
+            >>> wh.commit_linkage([run], {"restricted.person_registry": table})  # doctest: +SKIP
+        """
+        unknown = set(rows) - set(self.LINKAGE_TARGETS)
+        if unknown:
+            raise ValueError(f"not linkage tables: {sorted(unknown)}")
+        with self.transaction():
+            for run in runs:
+                columns = list(run)
+                self.execute(
+                    f"insert into restricted.link_runs ({', '.join(columns)}) "
+                    f"values ({', '.join('?' for _ in columns)})",
+                    [run[c] for c in columns],
+                )
+            for target, table in rows.items():
+                if table is None or len(table) == 0:
+                    continue
+                self.con.register("_stage_linkage", table)
+                try:
+                    self.execute(f"insert into {target} by name select * from _stage_linkage")
+                finally:
+                    self.con.unregister("_stage_linkage")
+
+    def next_linkage_decision_id(self) -> int:
+        (value,) = self.con.execute(
+            "select coalesce(max(decision_id), 0) + 1 from restricted.link_decisions"
+        ).fetchone()
+        return int(value)
+
+    def record_link_decisions(self, decisions: Sequence[dict[str, Any]]) -> int:
+        """Keep a reviewer's decisions; each supersedes an earlier one on the same pair.
+
+        Every decision is stored (none is ever deleted); the decision in force on a pair is the
+        latest. Returns how many were stored.
+        """
+        if not decisions:
+            return 0
+        keys = (
+            "kind",
+            "load_id_l",
+            "row_number_l",
+            "role_l",
+            "load_id_r",
+            "row_number_r",
+            "role_r",
+        )
+        with self.transaction():
+            next_id = self.next_linkage_decision_id()
+            for offset, d in enumerate(decisions):
+                decision_id = next_id + offset
+                self.execute(
+                    """
+                    update restricted.link_decisions
+                    set superseded_by = ?
+                    where superseded_by is null
+                      and kind = ?
+                      and ((load_id_l, row_number_l, role_l, load_id_r, row_number_r, role_r)
+                           = (?, ?, ?, ?, ?, ?)
+                        or (load_id_l, row_number_l, role_l, load_id_r, row_number_r, role_r)
+                           = (?, ?, ?, ?, ?, ?))
+                    """,
+                    [
+                        decision_id,
+                        d["kind"],
+                        *[d[k] for k in keys[1:]],
+                        *[d[k] for k in (*keys[4:], *keys[1:4])],
+                    ],
+                )
+                row = {"decision_id": decision_id, **d}
+                columns = list(row)
+                self.execute(
+                    f"insert into restricted.link_decisions ({', '.join(columns)}) "
+                    f"values ({', '.join('?' for _ in columns)})",
+                    [row[c] for c in columns],
+                )
+        return len(decisions)
+
+    def validate_reconciled(
+        self, year: int, month: int, department_code: str, by: str | None, note: str | None
+    ) -> int:
+        """Mark a department and month as validated by the inter-institutional table.
+
+        Returns how many rows of the current reconciled counts changed to ``validado``.
+        """
+        with self.transaction():
+            (run_id,) = self.con.execute(
+                "select coalesce(max(run_id), 0) from reconciled_counts"
+            ).fetchone()
+            self.execute(
+                "insert into restricted.link_validations values "
+                "(?, ?, ?, current_timestamp, ?, ?, ?)",
+                [year, month, department_code, by, note, run_id],
+            )
+            (changed,) = self.execute(
+                """
+                update reconciled_counts
+                set status = 'validado'
+                where run_id = ? and year = ? and month = ? and department_code = ?
+                """,
+                [run_id, year, month, department_code],
+            ).fetchone()
+        return int(changed)
+
+    def replace_mse_estimates(self, run_id: int, table: Any) -> None:
+        """Replace the unrecorded-cases estimates of an event run (counts only), atomically."""
+        with self.transaction():
+            self.execute("delete from mse_estimates where run_id = ?", [run_id])
+            self.con.register("_stage_mse", table)
+            try:
+                self.execute("insert into mse_estimates by name select * from _stage_mse")
+            finally:
+                self.con.unregister("_stage_mse")
+
 
 def open_reader(path: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection for the links that read the warehouse (quality, analysis...)."""

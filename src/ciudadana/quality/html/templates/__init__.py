@@ -1,0 +1,1 @@
+"""The Jinja2 template of the HTML report."""

@@ -1,0 +1,203 @@
+"""How two writings of one person's name differ, as a clerk would tell it.
+
+Used where two records share an exact key (a valid identity number, a case reference): the
+difference is named (accents, order of the surnames, a missing part, a married form, an
+abbreviation, a typing slip) and put on the record that most likely holds the fault.
+
+Example:
+    >>> a = NameParts(given="MARÍA JOSÉ", surnames="LÓPEZ CRUZ")
+    >>> b = NameParts(full="MARIA JOSE LOPEZ CRUZ")
+    >>> [(d.side, d.part, d.kind) for d in compare_names(a, b)]
+    [('b', 'full_name', 'accents')]
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz.distance import OSA
+
+PARTICLES = re.compile(r"\b(DE|DEL|LA|LAS|LOS)\s+")
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Upper case without accents (ñ becomes N, as many systems write it)."""
+    bare = unicodedata.normalize("NFKD", text.upper())
+    return "".join(c for c in bare if not unicodedata.combining(c))
+
+
+def units(text: str) -> list[str]:
+    """Name units: words, with particles kept with the word they introduce (``DE_LEÓN``)."""
+    return list(_units(text))
+
+
+@lru_cache(maxsize=65536)
+def _units(text: str) -> tuple[str, ...]:
+    clean = " ".join(text.upper().split())
+    return tuple(PARTICLES.sub(lambda m: m.group(1) + "_", clean).split())
+
+
+def accents(text: str) -> int:
+    return sum(1 for c in unicodedata.normalize("NFKD", text) if unicodedata.combining(c))
+
+
+@dataclass(frozen=True)
+class NameParts:
+    """A name as one record holds it: whole (``full``) or as given names and surnames."""
+
+    full: str | None = None
+    given: str | None = None
+    surnames: str | None = None
+
+    @property
+    def structured(self) -> bool:
+        return self.full is None and (self.given is not None or self.surnames is not None)
+
+    def text(self) -> str:
+        if self.full is not None:
+            return self.full
+        return " ".join(p for p in (self.given, self.surnames) if p)
+
+    def known(self) -> bool:
+        return bool(self.text().strip())
+
+
+@dataclass(frozen=True)
+class Difference:
+    """``side`` ("a" or "b") holds the likely fault in ``part`` (a name field); ``kind``."""
+
+    side: str
+    part: str
+    kind: str
+
+
+KINDS_ES = {
+    "accents": "le faltan tildes",
+    "order": "los apellidos están en otro orden",
+    "incomplete": "le falta una parte del nombre",
+    "married": "usa la forma de casada",
+    "abbreviated": "trae un nombre abreviado",
+    "typo": "difiere en una o dos letras",
+    "different": "es otro nombre",
+}
+
+
+def compare_names(
+    a: NameParts, b: NameParts, frequency: Callable[[str], int] | None = None
+) -> list[Difference]:
+    """The differences between two writings of what should be the same person's name.
+
+    ``frequency`` (how many records write a folded word) settles a typing slip: the writing
+    whose odd word is far rarer holds it; without it, or when unclear, both are named.
+    """
+    if not (a.known() and b.known()):
+        return []
+    ta, tb = units(a.text()), units(b.text())
+    if ta == tb:
+        return []
+    fa, fb = [fold(t) for t in ta], [fold(t) for t in tb]
+    if fa == fb:
+        na, nb = accents(a.text()), accents(b.text())
+        sides = ["a"] if na < nb else ["b"] if nb < na else ["a", "b"]
+        return _placed(sides, "accents", a, b, ta, tb)
+    found = []
+    for side, mine in (("a", fa), ("b", fb)):
+        if any(t.endswith(".") for t in mine):
+            found += _placed([side], "abbreviated", a, b, ta, tb)
+    if found:
+        return found
+    if sorted(fa) == sorted(fb):
+        return _placed(["a", "b"], "order", a, b, ta, tb)
+    married = [s for s, mine, other in (("a", fa, fb), ("b", fb, fa)) if _married(mine, other)]
+    if married:
+        return _placed(married, "married", a, b, ta, tb)
+    ca, cb = Counter(fa), Counter(fb)
+    if ca < cb:
+        return _placed(["a"], "incomplete", a, b, ta, tb)
+    if cb < ca:
+        return _placed(["b"], "incomplete", a, b, ta, tb)
+    if _distance(" ".join(fa), " ".join(fb)) <= 2:
+        return _placed(_rarer(fa, fb, frequency), "typo", a, b, ta, tb)
+    return _placed(["a", "b"], "different", a, b, ta, tb)
+
+
+def _rarer(fa: list[str], fb: list[str], frequency: Callable[[str], int] | None) -> list[str]:
+    """The side whose words the other lacks are far rarer in the corpus (both if unclear)."""
+    only_a, only_b = [t for t in fa if t not in fb], [t for t in fb if t not in fa]
+    if frequency is None or not only_a or not only_b:
+        return ["a", "b"]
+    ra, rb = min(map(frequency, only_a)), min(map(frequency, only_b))
+    if 4 * ra < rb:
+        return ["a"]
+    if 4 * rb < ra:
+        return ["b"]
+    return ["a", "b"]
+
+
+def _married(mine: list[str], other: list[str]) -> bool:
+    """``LÓPEZ DE_PÉREZ`` against ``LÓPEZ CRUZ``: a ``DE_`` unit the other writing lacks."""
+    extra = [t for t in mine if t.startswith("DE_") and t not in other]
+    return bool(extra) and len(mine) <= len(other)
+
+
+def _placed(
+    sides: list[str], kind: str, a: NameParts, b: NameParts, ta: list[str], tb: list[str]
+) -> list[Difference]:
+    """Put a difference on the name field(s) of each side that hold it."""
+    out = []
+    for side in sides:
+        mine, other = (a, tb) if side == "a" else (b, ta)
+        for part in _parts(mine, other, kind):
+            out.append(Difference(side, part, kind))
+    return out
+
+
+def _parts(mine: NameParts, other: list[str], kind: str) -> list[str]:
+    """Which of a structured writing's parts differ: split the other writing where it best
+    matches this one's given names and surnames (two surnames on a tie, as Guatemalans write)."""
+    if not mine.structured:
+        return ["full_name"]
+    given, surnames = units(mine.given or ""), units(mine.surnames or "")
+    best = min(
+        range(len(other) + 1),
+        key=lambda k: (
+            _token_cost(given, other[:k]) + _token_cost(surnames, other[k:]),
+            len(other) - k != 2,
+            abs(k - len(given)),
+        ),
+    )
+    same = (
+        (lambda x, y: x == y)
+        if kind == "accents"
+        else (lambda x, y: [fold(t) for t in x] == [fold(t) for t in y])
+    )
+    parts = []
+    if given and not same(given, other[:best]):
+        parts.append("given_names")
+    if surnames and not same(surnames, other[best:]):
+        parts.append("surnames")
+    return parts or ["given_names" if given else "surnames"]
+
+
+def _token_cost(a: list[str], b: list[str]) -> float:
+    """Edit distance between two lists of name units (a unit one or two letters off: 0.5)."""
+    prev = [float(j) for j in range(len(b) + 1)]
+    for i in range(1, len(a) + 1):
+        cur = [float(i)] + [0.0] * len(b)
+        for j in range(1, len(b) + 1):
+            x, y = fold(a[i - 1]), fold(b[j - 1])
+            sub = 0.0 if x == y else 0.5 if _distance(x, y) <= 2 else 1.0
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + sub)
+        prev = cur
+    return prev[-1]
+
+
+def _distance(a: str, b: str) -> int:
+    """Optimal string alignment distance (a swap of neighbours counts once)."""
+    return int(OSA.distance(a, b))

@@ -1,0 +1,1 @@
+"""SQL of the quality checks, one file per statement group (read with ``Context.script``)."""

@@ -436,15 +436,19 @@ def mse(
         list[str] | None, typer.Option("--by", help="year, department (se puede repetir).")
     ] = None,
     category: Annotated[str | None, typer.Option(help="Categoría ICCS de 4 dígitos.")] = None,
-    criterion: Annotated[str, typer.Option(help="Selección de modelo: aic o bic.")] = "aic",
+    criterion: Annotated[str, typer.Option(help="Criterio: bic (como Rcapture) o aic.")] = "bic",
+    average: Annotated[
+        bool, typer.Option("--average", help="Promedia los modelos con pesos del criterio.")
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Estimación por sistemas múltiples: los casos que ninguna institución registró.
 
     Con los hechos enlazados de tres o más fuentes, ajusta modelos log-lineales de
-    captura-recaptura (independencia, interacciones entre fuentes, heterogeneidad), elige uno
-    por AIC o BIC y da el total estimado con su intervalo de verosimilitud perfilada, por año y
-    departamento. Guarda solo conteos.
+    captura-recaptura (independencia, interacciones entre fuentes, heterogeneidad), elige el de
+    menor BIC (o AIC) y da el total estimado con su intervalo de verosimilitud perfilada, por
+    año y departamento; con --average, promedia los modelos (intervalo que incluye la
+    incertidumbre del modelo). Guarda solo conteos.
 
     Ejemplo: ciudadana mse --by year --category 0201 --workspace demo
     """
@@ -454,7 +458,9 @@ def mse(
     ws = run(as_json, lambda: open_workspace(workspace))
     result = run(
         as_json,
-        lambda: estimate_unrecorded(ws, by=by or [], category=category, criterion=criterion),
+        lambda: estimate_unrecorded(
+            ws, by=by or [], category=category, criterion=criterion, average=average
+        ),
     )
     if as_json:
         emit_json({"ok": True, **result})

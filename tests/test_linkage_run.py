@@ -394,3 +394,15 @@ def test_a_settings_file_with_an_unknown_comparison_changes_nothing(
     assert result.exit_code == 1
     assert "«apellidoz» no es una comparación conocida" in result.output
     assert state_of(ws) == before
+
+
+def test_linking_a_workspace_without_persons_says_what_to_load(
+    workspace: Workspace, state_of: Callable
+) -> None:
+    before = state_of(workspace)
+    result = runner.invoke(app, ["link", "--workspace", str(workspace.root)])
+    assert result.exit_code == 1
+    assert "No hay personas que enlazar" in result.output
+    assert "ciudadana ingest" in result.output
+    after = state_of(workspace)
+    assert {k: v for k, v in after.items() if k in before} == before

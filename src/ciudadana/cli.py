@@ -227,22 +227,25 @@ def link(
         emit_json({"ok": True, **report.to_dict()})
         return
     names = {"events": "hechos", "persons": "personas"}
+
+    def n(value: int) -> str:
+        return f"{value:,}".replace(",", " ")
+
     for r in report.runs:
         what = "víctimas de hechos" if r["kind"] == "events" else "personas"
         out.print(
-            f"[bold]{names[r['kind']]}[/] (corrida {r['run_id']}): {r['records']:,} registros → "
-            f"{r['clusters']:,} {what}; {r['links']:,} pares enlazados, "
-            f"{r['review_pairs']:,} para revisión, "
-            f"{r['decisions_applied']} decisiones aplicadas".replace(",", " ")
+            f"[bold]{names[r['kind']]}[/] (corrida {r['run_id']}): {n(r['records'])} registros "
+            f"→ {n(r['clusters'])} {what}; {n(r['links'])} pares enlazados, "
+            f"{n(r['review_pairs'])} para revisión, {r['decisions_applied']} decisiones aplicadas"
         )
         for note in r["notes"]:
             out.print(f"    [yellow]Nota:[/] {note}")
     if report.reconciled:
         rec = report.reconciled
         out.print(
-            f"Cifras conciliadas: {rec['events']:,} víctimas en {rec['cells']:,} celdas "
-            f"(preliminares); {rec['worklist']:,} discrepancias para la mesa de validación "
-            "(`ciudadana reconcile`).".replace(",", " ")
+            f"Cifras conciliadas: {n(rec['events'])} víctimas en {n(rec['cells'])} celdas "
+            f"(preliminares); {n(rec['worklist'])} discrepancias para la mesa de validación "
+            "(`ciudadana reconcile`)."
         )
     for note in report.notes:
         out.print(f"  [yellow]Nota:[/] {note}")

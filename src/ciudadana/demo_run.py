@@ -18,6 +18,7 @@ from ciudadana.analysis import IndicatorRequest, compute_indicators
 from ciudadana.bootstrap import init_workspace
 from ciudadana.demo import simulate
 from ciudadana.ingest import ingest_file
+from ciudadana.linkage import link_workspace
 from ciudadana.quality import diagnose
 from ciudadana.quality.export import write_findings_csv
 from ciudadana.quality.html.render import write_html
@@ -53,6 +54,7 @@ class DemoReport:
     indicators: list[dict[str, Any]] = field(default_factory=list)
     quality: list[dict[str, Any]] = field(default_factory=list)
     quality_report: str | None = None
+    linkage: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     dashboard: str | None = None
     notes: list[str] = field(default_factory=list)
@@ -141,6 +143,12 @@ def run_demo(
     write_findings_csv(ws, quality_dir / "hallazgos_por_fila.csv")
     report.quality_report = str(quality_dir / "informe_calidad.html")
     timings["quality"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    say("Enlazando personas y hechos entre instituciones", 0.9)
+    linked = link_workspace(ws)
+    report.linkage = {"runs": linked.runs, "reconciled": linked.reconciled}
+    timings["linkage"] = time.perf_counter() - t
 
     t = time.perf_counter()
     say("Calculando indicadores", 0.95)

@@ -103,6 +103,13 @@ def demo(
             table.add_row(q["source_id"], q["file"], n(q["findings"]), overall)
         out.print(table)
         out.print(f"Informe de calidad: {report.quality_report}")
+    for linked in report.linkage.get("runs", []):
+        what = "personas" if linked["kind"] == "persons" else "hechos"
+        out.print(
+            f"Registro de {what} (restringido): {n(linked['records'])} registros de las fuentes "
+            f"→ {n(linked['clusters'])} {what} distintos; {n(linked['review_pairs'])} pares para "
+            "revisión clerical (`ciudadana link-review export`)."
+        )
     if report.indicators:
         years = sorted({r["year"] for r in report.indicators})
         table = Table(

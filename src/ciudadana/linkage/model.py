@@ -142,10 +142,32 @@ def _train_and_score(
     threshold: float | None,
     say: Progress,
 ) -> Scored:
+    if len(records) < 2:
+        empty = pa.table(
+            {
+                "uid_l": pa.array([], pa.int64()),
+                "uid_r": pa.array([], pa.int64()),
+                "match_probability": pa.array([], pa.float64()),
+                "match_weight": pa.array([], pa.float64()),
+            }
+        )
+        note = f"Solo {len(records)} registro(s) que comparar: no hay pares que puntuar."
+        return Scored(empty, {}, [note])
     if db_api is None:
         from ciudadana.linkage.backends import database_api
 
         db_api = database_api("duckdb")
+    rules = [*settings.blocking, *settings.training.em]
+    if settings.training.deterministic:
+        rules += settings.training.deterministic.rules
+    unknown = sorted({c for r in rules for c in rule_columns(r)} - set(records.column_names))
+    if unknown:
+        raise CiudadanaError(
+            f"Las reglas de bloqueo o de entrenamiento usan columnas que no existen: "
+            f"{', '.join(unknown)}. Las columnas de los registros son: "
+            f"{', '.join(records.column_names)} (docs/linkage.md).",
+            code="linkage-missing-column",
+        )
     comparisons, notes = usable_comparisons(records, settings)
     timings: dict[str, float] = {}
     t = time.perf_counter()

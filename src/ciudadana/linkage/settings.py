@@ -3,7 +3,7 @@
 A settings file names its comparisons by ``type`` (see ``linkage/comparisons/``), its blocking
 rules (which pairs are scored), how the model is trained (u by random sampling, m by EM on
 named blocking rules) and the thresholds for a match and for clerical review. The shipped files
-are ``linkage/settings/persons.yaml`` and ``events.yaml``; a workspace may bring its own
+are ``linkage/configs/persons.yaml`` and ``events.yaml``; a workspace may bring its own
 (``ciudadana link --settings FILE``). See ``docs/linkage.md``.
 
 Example:
@@ -173,7 +173,7 @@ class LoadedSettings(BaseModel):
 
 
 def shipped_settings_root() -> Path:
-    return Path(str(resources.files("ciudadana.linkage") / "settings"))
+    return Path(str(resources.files("ciudadana.linkage.configs")))
 
 
 def shipped_settings_names() -> list[str]:

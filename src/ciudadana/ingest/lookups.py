@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
-from ciudadana.errors import InvalidSpec
+from ciudadana.errors import CiudadanaError, InvalidSpec
 from ciudadana.ingest.spec import FieldSpec
 from ciudadana.ingest.text import normalize_key
 from ciudadana.ingest.vocabulary import CODE_LISTS, UNKNOWN
@@ -136,7 +136,7 @@ def offence_resolver(spec: FieldSpec) -> Resolver:
         if spec.parse == "iccs" or not spec.map:
             try:
                 return Answer((iccs.normalize(raw or ""),))
-            except Exception as exc:  # CiudadanaError with the reason
+            except CiudadanaError as exc:  # unknown or ambiguous code, with the reason
                 return Answer((), problem="unknown-iccs-code", message=str(exc))
         return _unmapped(raw, "una etiqueta del mapa", spec)
 

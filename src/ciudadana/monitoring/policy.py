@@ -18,7 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ciudadana.analysis.indicators import load_catalogue
-from ciudadana.analysis.indicators.catalogue import yaml_data
+from ciudadana.analysis.indicators.catalogue import Text, yaml_data
 from ciudadana.errors import CiudadanaError
 
 
@@ -28,14 +28,6 @@ class InvalidPolicy(CiudadanaError):
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Text(_Model):
-    es: str
-    en: str
-
-    def get(self, lang: str = "es") -> str:
-        return self.en if lang == "en" else self.es
 
 
 class Baseline(_Model):

@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ciudadana.standards.territory import load_pack
+from ciudadana.standards.topology import decode_arcs, rings
 
 
 @dataclass(frozen=True)
@@ -27,39 +28,6 @@ class Shapes:
     height: int
     paths: dict[str, str] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
-
-
-def decode_arcs(topology: dict) -> list[list[tuple[float, float]]]:
-    """Absolute lon/lat points of every arc."""
-    transform = topology.get("transform")
-    arcs = []
-    for arc in topology["arcs"]:
-        points = []
-        x = y = 0.0
-        for dx, dy in arc:
-            if transform:
-                x, y = x + dx, y + dy
-                sx, sy = transform["scale"]
-                tx, ty = transform["translate"]
-                points.append((x * sx + tx, y * sy + ty))
-            else:
-                points.append((float(dx), float(dy)))
-        arcs.append(points)
-    return arcs
-
-
-def rings(geometry: dict, arcs: list[list[tuple[float, float]]]) -> list[list[tuple]]:
-    """The closed rings of a Polygon or MultiPolygon (arc ``~i`` is arc ``i`` reversed)."""
-    polygons = geometry["arcs"] if geometry["type"] == "MultiPolygon" else [geometry["arcs"]]
-    out = []
-    for polygon in polygons:
-        for ring in polygon:
-            points: list[tuple[float, float]] = []
-            for index in ring:
-                arc = arcs[index] if index >= 0 else arcs[~index][::-1]
-                points.extend(arc if not points else arc[1:])
-            out.append(points)
-    return out
 
 
 @lru_cache(maxsize=8)

@@ -247,3 +247,51 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
             "--no-first-run",
         ],
     }
+
+
+# -- a demo country, released -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def released_demo(tmp_path_factory: pytest.TempPathFactory):
+    """A small demo country run end to end, release included (two years, 30,000 residents)."""
+    from ciudadana.demo_run import run_demo
+
+    root = tmp_path_factory.mktemp("demo-publicacion") / "ws"
+    return run_demo(root, seed=5, persons=30_000, first_year=2019, last_year=2020)
+
+
+@pytest.fixture(scope="session")
+def personal_strings(released_demo) -> set[str]:
+    """Names and identity numbers of the demo's people, upper case: none may reach the public."""
+    truth = Path(released_demo.simulation) / "truth" / "persons.parquet"
+    con = duckdb.connect()
+    rows = con.execute(
+        f"""
+        select nombre1, nombre2, apellido1, apellido2, cui
+        from '{truth}'
+        where veces_victima > 0 or veces_agresor > 0
+        """
+    ).fetchall()
+    found = {f"{r[0]} {r[2]}".upper() for r in rows}
+    found |= {f"{r[2]} {r[3]}".upper() for r in rows if r[3]}
+    found |= {r[4] for r in rows if r[4]}
+    con = duckdb.connect(str(Path(released_demo.workspace) / "almacen.duckdb"), read_only=True)
+    found |= {
+        v
+        for (v,) in con.execute("select id_number from restricted.person_identity").fetchall()
+        if v and len(v) > 5
+    }
+    assert any(len(p) == 13 and p.isdigit() for p in found), "the demo has DPI numbers"
+    return found
+
+
+def find_personal(text: str, personal: set[str]) -> list[str]:
+    """The names (two consecutive words) and identity numbers of ``personal`` found in ``text``."""
+    import re
+
+    words = re.findall(r"[^\W\d_]+", text.upper())
+    seen = {f"{a} {b}" for a, b in zip(words, words[1:], strict=False)}
+    for run in re.findall(r"\d{6,}", text):
+        seen |= {run} | {run[i : i + 13] for i in range(len(run) - 12)}
+    return sorted(seen & personal)

@@ -19,6 +19,7 @@ from ciudadana.bootstrap import init_workspace
 from ciudadana.demo import simulate
 from ciudadana.ingest import ingest_file
 from ciudadana.linkage import link_workspace
+from ciudadana.publish.release import build_release
 from ciudadana.quality import diagnose
 from ciudadana.quality.export import write_findings_csv
 from ciudadana.quality.html.render import write_html
@@ -56,6 +57,7 @@ class DemoReport:
     quality_report: str | None = None
     linkage: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    release: dict[str, Any] = field(default_factory=dict)
     dashboard: str | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -169,6 +171,17 @@ def run_demo(
         if r["grouping"] == "year"
     ]
     timings["indicators"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    say("Preparando la publicación de datos abiertos (control de divulgación)", 0.97)
+    released = build_release(ws)
+    report.release = {
+        "version": released.version,
+        "folder": str(released.folder),
+        "rows": released.rows,
+        "disclosure": released.disclosure,
+    }
+    timings["release"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - start
     report.notes.append(
         f"Cobertura de cada fuente y la verdad del simulador: {simulation.truth_dir}. "
@@ -176,7 +189,7 @@ def run_demo(
         f"{directory}`."
     )
     report.notes.append(
-        f"Todos los indicadores: `ciudadana indicators --workspace {directory}`. El portal y el "
-        "tablero aún no existen en esta versión."
+        f"Todos los indicadores: `ciudadana indicators --workspace {directory}`. La "
+        f"publicación de datos abiertos (sin datos personales): {released.folder}."
     )
     return report

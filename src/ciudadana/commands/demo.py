@@ -17,6 +17,7 @@ from ciudadana.commands.common import (
     run,
 )
 from ciudadana.commands.ingest import print_reports
+from ciudadana.commands.serving import free_port, serve_release
 
 app = typer.Typer()
 
@@ -35,6 +36,10 @@ def demo(
     no_serve: Annotated[
         bool, typer.Option("--no-serve", help="No iniciar el portal al final (para scripts).")
     ] = False,
+    host: Annotated[str, typer.Option(help="Dirección del portal.")] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option(help="Puerto del portal (si está ocupado, el siguiente libre).")
+    ] = 8000,
     as_json: JsonOpt = False,
 ) -> None:
     """Un país sintético de punta a punta: simula, carga y resume.
@@ -76,8 +81,12 @@ def demo(
                 progress=step,
             ),
         )
+    port = free_port(host, port)
+    report.dashboard = f"http://{host}:{port}/"
     if as_json:
         emit_json({"ok": True, "serve": not no_serve, **report.to_dict()})
+        if not no_serve:
+            serve_release(Path(report.release["folder"]), host, port)
         return
     print_reports(report.loads)
     data = report.to_dict()
@@ -135,3 +144,11 @@ def demo(
     out.print(f"Espacio de trabajo: {report.workspace}")
     for note in report.notes:
         out.print(f"  {note}")
+    if no_serve:
+        out.print(
+            f"Tablero: {report.dashboard} (sírvalo con `ciudadana serve --workspace "
+            f"{report.workspace} --port {port}`)"
+        )
+        return
+    out.print(f"[bold]Tablero:[/] {report.dashboard}  (Ctrl+C para detenerlo)")
+    serve_release(Path(report.release["folder"]), host, port)

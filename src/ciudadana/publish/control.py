@@ -89,7 +89,7 @@ def _den_equations(
 
 
 def _system(
-    new: Table, old: Table | None, old_status: dict[CellKey, str], column: str
+    new: Table, old: Table | None, old_status: dict[CellKey, str], column: str, threshold: int
 ) -> tuple[dict[Node, int], list, set[Node], set[Node], set[Node], dict[Node, CellKey]]:
     """One linear system of the new table and, if any, the previous one.
 
@@ -133,8 +133,8 @@ def _system(
             locked.add(old_node[k])
         else:
             forced.add(old_node[k])
-        if status == STATUS_PRIMARY:
-            earlier.add(old_node[k])
+        if status == STATUS_PRIMARY and 0 < old_values.get(k, 0) < threshold:
+            earlier.add(old_node[k])  # small in this column (a share's A may be its other one)
     back = {v: k for k, v in new_node.items()}
     return values, eqs, locked, forced, earlier, back
 
@@ -149,7 +149,7 @@ def _protect_column(
     already: Iterable[CellKey],
     report: ControlReport,
 ) -> tuple[set[CellKey], set[CellKey]]:
-    values, eqs, locked, forced, earlier, back = _system(new, old, old_status, column)
+    values, eqs, locked, forced, earlier, back = _system(new, old, old_status, column, threshold)
     published = {k: v for k, v in values.items() if k[1] in new.rows and k[0] != "p"}
     primary = {n for n in primary_suppression(published, threshold)}
     primary |= earlier
@@ -228,7 +228,9 @@ def _check(
     protection: float,
 ) -> None:
     """The numerator stays protected under the pattern the denominator added to."""
-    values, eqs, locked, forced, earlier, back = _system(table, old, old_status, "numerator")
+    values, eqs, locked, forced, earlier, back = _system(
+        table, old, old_status, "numerator", threshold
+    )
     published = {k: v for k, v in values.items() if k[1] in table.rows and k[0] != "p"}
     sensitive = (set(primary_suppression(published, threshold)) | earlier) - locked
     suppressed = {n for n, k in back.items() if k in withheld} | forced

@@ -100,34 +100,35 @@ class ReleaseReport:
         }
 
 
+def _dicts(cursor: Any) -> list[Row]:
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
 def _warehouse_facts(ws: Workspace) -> tuple[list[Row], list[Row]]:
     con = open_reader(ws.warehouse_path)
     try:
-        loads = (
-            con.sql(
-                """
-            select load_id, source_id, file_name, file_sha256 as sha256,
-                   strftime(finished_at, '%Y-%m-%dT%H:%M:%SZ') as loaded_at,
-                   rows_in, rows_loaded as loaded
-            from current_loads
-            order by load_id
-            """
-            )
-            .to_arrow_table()
-            .to_pylist()
-        )
-        territories = (
+        loads = _dicts(
             con.execute(
                 """
-            select code, level, name, parent_code
-            from territories
-            where country = ?
-            order by level, code
-            """,
+                select load_id, source_id, file_name, file_sha256 as sha256,
+                       strftime(finished_at, '%Y-%m-%dT%H:%M:%SZ') as loaded_at,
+                       rows_in, rows_loaded as loaded
+                from current_loads
+                order by load_id
+                """
+            )
+        )
+        territories = _dicts(
+            con.execute(
+                """
+                select code, level, name, parent_code
+                from territories
+                where country = ?
+                order by level, code
+                """,
                 [ws.country],
             )
-            .to_arrow_table()
-            .to_pylist()
         )
     finally:
         con.close()
@@ -236,6 +237,12 @@ def build_release(
     say("Calculando los indicadores que se publican", 0.05)
     rows, notes = collect_rows(ws, catalogue)
     tables = build_tables(rows, parents)
+    if not tables:
+        raise NothingToRelease(
+            f"El almacén de {ws.root} no tiene datos para ningún indicador del catálogo (solo "
+            f"{len(loads)} carga(s) de referencia): no hay nada que publicar. Cargue las "
+            "exportaciones con `ciudadana ingest` (o pruebe `ciudadana demo`)."
+        )
     say("Control de divulgación: supresión primaria y secundaria", 0.35)
     shares = {i.code for i in catalogue.indicators if not i.per_population}
     report = control(

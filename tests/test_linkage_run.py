@@ -189,6 +189,50 @@ def test_reconciled_counts_are_preliminary_until_validated(
     assert {c["status"] for c in again} == {"validado"}
 
 
+def test_reconciled_homicide_victims_equal_the_truth_within_the_uncertain_pairs(
+    linked: Workspace,
+) -> None:
+    """Each victim once across police, prosecutor, forensics and courts: the reconciled count of
+    intentional homicide victims by year and department is the true number of victims that at
+    least one institution recorded, give or take the pairs the run left for clerical review
+    (each can move a count by one at most)."""
+    t = linked.root / "simulacion" / "truth"
+    truth = dict(
+        (tuple(k), n)
+        for *k, n in duckdb.sql(
+            f"""
+            select year(v.fecha), substr(v.codigo_municipio, 1, 2),
+                   count(distinct (r.event_id, r.victim_id))
+            from '{t}/record_map.parquet' r
+            join '{t}/victims.parquet' v on v.event_id = r.event_id and v.person_id = r.victim_id
+            where v.iccs like '0101%'
+            group by all
+            """
+        ).fetchall()
+    )
+    found = {
+        (y, d): n
+        for y, d, n in rows(
+            linked,
+            "select year, department_code, sum(victims)::int from current_reconciled_counts "
+            "where category = '0101' group by all",
+        )
+    }
+    (uncertain,) = rows(
+        linked,
+        "select review_pairs from restricted.link_runs "
+        "where kind = 'events' order by run_id desc limit 1",
+    )[0]
+    assert sum(truth.values()) > 0
+    years = {y for y, _ in truth}
+    for year in years:
+        true_total = sum(n for (y, _), n in truth.items() if y == year)
+        found_total = sum(n for (y, _), n in found.items() if y == year)
+        assert abs(found_total - true_total) <= uncertain, (year, found_total, true_total)
+    off = sum(abs(found.get(k, 0) - truth.get(k, 0)) for k in truth.keys() | found.keys())
+    assert off <= uncertain
+
+
 def test_mse_stores_counts_with_an_interval(linked: Workspace) -> None:
     result = runner.invoke(app, ["mse", "--workspace", str(linked.root), "--json"])
     assert result.exit_code == 0, result.output

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from ciudadana.commands import demo, indicators, ingest, release, standards
+from ciudadana.commands import demo, indicators, ingest, release, serve, standards
 from ciudadana.commands.common import (
     JsonOpt,
     WorkspaceOpt,
@@ -31,7 +31,7 @@ app = typer.Typer(
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
 )
-for group in (ingest, demo, indicators, release):
+for group in (ingest, demo, indicators, release, serve):
     app.registered_commands += group.app.registered_commands
     app.registered_groups += group.app.registered_groups
 app.add_typer(standards.spec_app, name="spec")

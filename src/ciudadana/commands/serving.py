@@ -21,8 +21,6 @@ def free_port(host: str, port: int, tries: int = 50) -> int:
 
 def serve_release(folder: Path, host: str, port: int) -> None:
     """Serve a release (API and dashboard) until Ctrl+C. The portal gets the folder only."""
-    import uvicorn
+    from ciudadana.portal import serve
 
-    from ciudadana.portal import create_app
-
-    uvicorn.run(create_app(folder), host=host, port=port, log_level="warning")
+    serve(folder, host, port)

@@ -18,13 +18,11 @@ import io
 import json
 import os
 import shutil
-import socket
 import sys
 import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +37,7 @@ import ciudadana.portal
 from ciudadana.commands import serve as serve_command
 from ciudadana.portal import create_app
 from ciudadana.publish.layout import CSV_HEADERS, OBSERVATION_COLUMNS
+from conftest import running
 from portal_fixture import HOMICIDE, VIOLENCE, make_release
 
 VERSION = "2020.12.31-test"
@@ -47,28 +46,6 @@ BOM = b"\xef\xbb\xbf"
 
 
 # -- a real server ------------------------------------------------------------------------------
-
-
-@contextmanager
-def running(app: Any) -> Iterator[str]:
-    """Serve ``app`` with uvicorn on 127.0.0.1, a free port, in a thread; yield its URL."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(15)
-        sock.close()
 
 
 @pytest.fixture(scope="module")

@@ -492,3 +492,7 @@ def mse(
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

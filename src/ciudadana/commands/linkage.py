@@ -1,0 +1,353 @@
+"""The verbs of record linkage: link, person, link-review, reconcile, mse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from ciudadana.commands.common import (
+    JsonOpt,
+    WorkspaceOpt,
+    emit_json,
+    out,
+    progress_bar,
+    run,
+)
+from ciudadana.errors import CiudadanaError
+
+app = typer.Typer()
+
+# == linkage: link, person, link-review, reconcile, mse (linkage/) ===============================
+
+link_review_app = typer.Typer(
+    help="Revisión clerical de pares inciertos: exportar a CSV e importar las decisiones."
+)
+app.add_typer(link_review_app, name="link-review")  # cli.py registers the groups
+
+
+def _settings_pairs(values: list[str] | None) -> dict[str, str]:
+    pairs = {}
+    for value in values or []:
+        kind, sep, ref = value.partition("=")
+        if not sep or kind not in ("persons", "events"):
+            raise CiudadanaError(
+                f"--settings «{value}»: escriba persons=ARCHIVO o events=ARCHIVO.",
+                code="invalid-option",
+            )
+        pairs[kind] = ref
+    return pairs
+
+
+@app.command()
+def link(
+    workspace: WorkspaceOpt = None,
+    kind: Annotated[
+        list[str] | None,
+        typer.Option("--kind", help="events, persons o ambos (por omisión, ambos)."),
+    ] = None,
+    settings: Annotated[
+        list[str] | None,
+        typer.Option("--settings", help="Configuración propia: persons=ARCHIVO, events=ARCHIVO."),
+    ] = None,
+    backend: Annotated[str, typer.Option(help="Motor: duckdb (una máquina) o spark.")] = "duckdb",
+    source: Annotated[
+        list[str] | None, typer.Option("--source", help="Solo estas fuentes (se puede repetir).")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Enlaza personas y hechos entre fuentes: el registro restringido y las cifras conciliadas.
+
+    Une a la misma víctima del mismo hecho en la policía, la fiscalía y el instituto forense
+    (cada víctima cuenta una vez), y a cada persona entre fuentes y roles (víctima, agresor).
+    Respeta las decisiones de la revisión clerical, conserva los identificadores de la corrida
+    anterior y escribe todo en una sola transacción: si el proceso se interrumpe, el registro
+    queda como estaba. Los nombres y números solo viven en el esquema restringido.
+
+    Ejemplo: ciudadana link --workspace demo --json
+    """
+    from ciudadana.linkage import link_workspace
+    from ciudadana.workspace import open_workspace
+
+    ws = run(as_json, lambda: open_workspace(workspace))
+    chosen = run(as_json, lambda: _settings_pairs(settings))
+    with progress_bar(not as_json) as bar:
+        task = bar.add_task("Enlace")
+        report = run(
+            as_json,
+            lambda: link_workspace(
+                ws,
+                kinds=kind or ("events", "persons"),
+                settings=chosen,
+                backend=backend,
+                sources=source,
+                progress=lambda m: bar.update(task, description=m),
+            ),
+        )
+    if as_json:
+        emit_json({"ok": True, **report.to_dict()})
+        return
+    names = {"events": "hechos", "persons": "personas"}
+
+    def n(value: int) -> str:
+        return f"{value:,}".replace(",", " ")
+
+    for r in report.runs:
+        what = "víctimas de hechos" if r["kind"] == "events" else "personas"
+        out.print(
+            f"[bold]{names[r['kind']]}[/] (corrida {r['run_id']}): {n(r['records'])} registros "
+            f"→ {n(r['clusters'])} {what}; {n(r['links'])} pares enlazados, "
+            f"{n(r['review_pairs'])} para revisión, {r['decisions_applied']} decisiones aplicadas"
+        )
+        for note in r["notes"]:
+            out.print(f"    [yellow]Nota:[/] {note}")
+    if report.reconciled:
+        rec = report.reconciled
+        out.print(
+            f"Cifras conciliadas: {n(rec['events'])} víctimas en {n(rec['cells'])} celdas "
+            f"(preliminares); {n(rec['worklist'])} discrepancias para la mesa de validación "
+            "(`ciudadana reconcile`)."
+        )
+    for note in report.notes:
+        out.print(f"  [yellow]Nota:[/] {note}")
+    out.print(f"Listo en {report.timings['total']:.0f} s.")
+
+
+@app.command()
+def person(
+    ref: Annotated[str, typer.Argument(help="Identificador (P0000042) o número de DPI.")],
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """La historia de una persona en todas las fuentes (restringido: nunca para el portal).
+
+    Muestra cada registro de la persona en la policía, la fiscalía, el instituto forense, los
+    juzgados y las medidas de seguridad, con su rol, fecha, delito, lugar y el nombre tal como
+    lo escribió cada fuente.
+
+    Ejemplo: ciudadana person P0000042 --workspace demo
+    """
+    from ciudadana.linkage.history import person_history
+    from ciudadana.workspace import open_workspace
+
+    history = run(as_json, lambda: person_history(open_workspace(workspace), ref))
+    if as_json:
+        emit_json({"ok": True, **history})
+        return
+    out.print(
+        f"[bold]{', '.join(history['person_ids'])}[/]: {len(history['records'])} registros en "
+        f"{len(history['sources'])} fuentes; roles: {', '.join(history['roles'])}"
+    )
+    out.print(f"  Nombres escritos: {'; '.join(history['names']) or '—'}")
+    out.print(f"  DPI: {', '.join(history['id_numbers']) or '—'}")
+    table = Table("fecha", "fuente", "rol", "registro", "delito", "lugar", "nombre", "hecho")
+    for r in history["records"]:
+        table.add_row(
+            str(r["date"] or ""),
+            r["source_id"],
+            r["role"],
+            str(r["record_id"] or r["incident_id"] or r["row_number"]),
+            f"{r['iccs_code'] or ''} {r['offence'] or ''}".strip(),
+            r["territory"] or r["territory_code"] or "",
+            r["name"] or "",
+            r["event_id"] or "",
+        )
+    out.print(table)
+
+
+@link_review_app.command("export")
+def link_review_export(
+    output: Annotated[Path, typer.Argument(help="Archivo CSV a escribir (datos restringidos).")],
+    workspace: WorkspaceOpt = None,
+    kind: Annotated[str | None, typer.Option(help="Solo personas o hechos.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Exporta los pares inciertos de la última corrida, lado a lado, para que alguien decida.
+
+    Llene la columna «decision» con misma o distinta (vacía: sin decidir) y vuelva a importar.
+    El archivo lleva nombres y DPI: guárdelo dentro del espacio de trabajo y bórrelo al terminar.
+
+    Ejemplo: ciudadana link-review export revision/pares.csv --workspace demo
+    """
+    from ciudadana.linkage.review import export_review
+    from ciudadana.workspace import open_workspace
+
+    result = run(as_json, lambda: export_review(open_workspace(workspace), output, kind=kind))
+    if as_json:
+        emit_json({"ok": True, **result})
+    else:
+        out.print(f"{result['pairs']} pares para revisar escritos en {result['path']}")
+
+
+@link_review_app.command("import")
+def link_review_import(
+    file: Annotated[Path, typer.Argument(help="El CSV con la columna «decision» llena.")],
+    workspace: WorkspaceOpt = None,
+    reviewer: Annotated[
+        str | None, typer.Option(help="Quién decidió (si el CSV no lo dice).")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Importa las decisiones de la revisión; ninguna corrida automática las contradice.
+
+    Se guardan para siempre (una decisión nueva sobre el mismo par reemplaza a la anterior) y
+    la siguiente `ciudadana link` las aplica. Si una fila está mal, no se guarda ninguna.
+
+    Ejemplo: ciudadana link-review import revision/pares.csv --reviewer ana --workspace demo
+    """
+    from ciudadana.linkage.review import import_decisions
+    from ciudadana.workspace import open_workspace
+
+    result = run(
+        as_json, lambda: import_decisions(open_workspace(workspace), file, reviewer=reviewer)
+    )
+    if as_json:
+        emit_json({"ok": True, **result})
+    else:
+        out.print(
+            f"{result['stored']} decisiones guardadas ({result['same']} misma, "
+            f"{result['different']} distinta); {result['undecided']} pares sin decidir. "
+            "Se aplican en la próxima `ciudadana link`."
+        )
+
+
+@app.command()
+def reconcile(
+    workspace: WorkspaceOpt = None,
+    year: Annotated[int | None, typer.Option(help="Año.")] = None,
+    month: Annotated[int | None, typer.Option(help="Mes (1-12).")] = None,
+    department: Annotated[str | None, typer.Option(help="Código de departamento (01).")] = None,
+    category: Annotated[
+        str | None, typer.Option(help="Categoría ICCS de 4 dígitos (0101).")
+    ] = None,
+    validate: Annotated[
+        bool, typer.Option("--validate", help="Marca el mes y departamento como validados.")
+    ] = False,
+    by: Annotated[str | None, typer.Option(help="Quién valida (con --validate).")] = None,
+    csv_path: Annotated[
+        Path | None, typer.Option("--csv", help="Escribe la lista de discrepancias en CSV.")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="Filas a mostrar en pantalla.")] = 40,
+    as_json: JsonOpt = False,
+) -> None:
+    """Mesa de validación: cifras conciliadas por mes y departamento, y sus discrepancias.
+
+    Cada víctima cuenta una vez entre fuentes, con cuántas registró cada fuente. Las
+    discrepancias (en una sola fuente, fecha, lugar o sexo distintos) van a la lista de
+    trabajo (restringida). Toda cifra es preliminar hasta que la mesa la valida con --validate.
+
+    Ejemplo: ciudadana reconcile --year 2020 --month 5 --department 01 --category 0101
+    """
+    from ciudadana.linkage.tables import reconciliation_view, validate_month
+    from ciudadana.workspace import open_workspace
+
+    ws = run(as_json, lambda: open_workspace(workspace))
+    if validate:
+
+        def mark() -> int:
+            if year is None or month is None or department is None:
+                raise CiudadanaError(
+                    "--validate necesita --year, --month y --department.", code="invalid-option"
+                )
+            return validate_month(ws, year, month, department, by=by)
+
+        changed = run(as_json, mark)
+        if not as_json:
+            out.print(f"Validado {department} {year}-{month:02d}: {changed} cifras «validado».")
+    view = run(
+        as_json,
+        lambda: reconciliation_view(
+            ws, year=year, month=month, department=department, category=category, csv_path=csv_path
+        ),
+    )
+    if as_json:
+        emit_json({"ok": True, **view})
+        return
+    table = Table("año", "mes", "depto", "categoría", "sexo", "víctimas", "una fuente", "estado")
+    for r in view["counts"][:limit]:
+        table.add_row(
+            str(r["year"]),
+            str(r["month"]),
+            r["department_code"] or "",
+            r["category"] or "",
+            r["sex"] or "",
+            str(r["victims"]),
+            str(r["single_source"]),
+            r["status"],
+        )
+    out.print(table)
+    work = Table("año", "mes", "depto", "hecho", "discrepancia", "detalle")
+    for w in view["worklist"][:limit]:
+        work.add_row(
+            str(w["year"]),
+            str(w["month"]),
+            w["department_code"] or "",
+            w["event_id"],
+            w["issue"],
+            w["detail"],
+        )
+    out.print(work)
+    out.print(
+        f"{len(view['counts'])} cifras, {len(view['worklist'])} discrepancias"
+        + (f"; CSV escrito en {csv_path}" if csv_path else "")
+    )
+
+
+@app.command()
+def mse(
+    workspace: WorkspaceOpt = None,
+    by: Annotated[
+        list[str] | None, typer.Option("--by", help="year, department (se puede repetir).")
+    ] = None,
+    category: Annotated[str | None, typer.Option(help="Categoría ICCS de 4 dígitos.")] = None,
+    criterion: Annotated[str, typer.Option(help="Criterio: bic (como Rcapture) o aic.")] = "bic",
+    average: Annotated[
+        bool, typer.Option("--average", help="Promedia los modelos con pesos del criterio.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Estimación por sistemas múltiples: los casos que ninguna institución registró.
+
+    Con los hechos enlazados de tres o más fuentes, ajusta modelos log-lineales de
+    captura-recaptura (independencia, interacciones entre fuentes, heterogeneidad), elige el de
+    menor BIC (o AIC) y da el total estimado con su intervalo de verosimilitud perfilada, por
+    año y departamento; con --average, promedia los modelos (intervalo que incluye la
+    incertidumbre del modelo). Guarda solo conteos.
+
+    Ejemplo: ciudadana mse --by year --category 0201 --workspace demo
+    """
+    from ciudadana.linkage.mse_run import estimate_unrecorded
+    from ciudadana.workspace import open_workspace
+
+    ws = run(as_json, lambda: open_workspace(workspace))
+    result = run(
+        as_json,
+        lambda: estimate_unrecorded(
+            ws, by=by or [], category=category, criterion=criterion, average=average
+        ),
+    )
+    if as_json:
+        emit_json({"ok": True, **result})
+        return
+    table = Table(
+        "año", "depto", "categoría", "fuentes", "observados", "modelo", "estimado", "IC 95 %"
+    )
+    for r in result["estimates"]:
+        table.add_row(
+            str(r["year"] or "todos"),
+            r["department_code"] or "todos",
+            r["category"] or "todas",
+            ", ".join(r["sources"]),
+            str(r["observed"]),
+            r["model"] or "—",
+            "—" if r["estimate"] is None else f"{r['estimate']:.0f}",
+            "—" if r["lower"] is None else f"{r['lower']:.0f} – {r['upper']:.0f}",
+        )
+    out.print(table)
+    for note in result["notes"]:
+        out.print(f"  [yellow]Nota:[/] {note}")
+
+
+# == end of the linkage section ==================================================================

@@ -20,7 +20,10 @@ Example:
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections.abc import Hashable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from ciudadana.publish.cells import CellKey, Table
@@ -192,31 +195,58 @@ def control(
         previous: the previous release's tables and their cells' status, by table.
     """
     report = ControlReport()
-    for table in tables:
-        tid = (table.indicator, table.year)
-        old, old_status = (previous or {}).get(tid, (None, {}))
-        first, withheld = _protect_column(
-            table, old, old_status, "numerator", threshold, protection, (), report
-        )
-        if table.indicator in shares:
-            den_first, withheld = _protect_column(
-                table, old, old_status, "denominator", threshold, protection, withheld, report
-            )
-            first |= den_first
-            _check(table, old, old_status, withheld, threshold, protection)
-        status = {}
-        for key in table.rows:
-            if key in first:
-                status[key] = STATUS_PRIMARY
-            elif key in withheld:
-                status[key] = STATUS_SECONDARY
-            else:
-                status[key] = STATUS_FREE
-        report.status[tid] = status
+    jobs = [
+        (table, *(previous or {}).get((table.indicator, table.year), (None, {})))
+        for table in tables
+    ]
+    # Tables are independent: the largest first, over every core (one process each).
+    order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i][0].rows))
+    args = [(*jobs[i], threshold, protection, jobs[i][0].indicator in shares) for i in order]
+    workers = min(os.cpu_count() or 1, len(args))
+    if workers > 1 and sum(len(j[0].rows) for j in jobs) > 2_000:
+        context = multiprocessing.get_context("fork")  # pure computation: no files or locks held
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            results = list(pool.map(_control_one, *zip(*args, strict=True)))
+    else:
+        results = [_control_one(*a) for a in args]
+    for i, (status, already) in zip(order, results, strict=True):
+        table = jobs[i][0]
+        report.status[(table.indicator, table.year)] = status
+        report.already_public += already
         report.primary += sum(s == STATUS_PRIMARY for s in status.values())
         report.secondary += sum(s == STATUS_SECONDARY for s in status.values())
         report.published += sum(s == STATUS_FREE for s in status.values())
     return report
+
+
+def _control_one(
+    table: Table,
+    old: Table | None,
+    old_status: dict[CellKey, str],
+    threshold: int,
+    protection: float,
+    share: bool,
+) -> tuple[dict[CellKey, str], int]:
+    """One table's status per cell, and how many earlier small counts were already public."""
+    tally = ControlReport()
+    first, withheld = _protect_column(
+        table, old, old_status, "numerator", threshold, protection, (), tally
+    )
+    if share:
+        den_first, withheld = _protect_column(
+            table, old, old_status, "denominator", threshold, protection, withheld, tally
+        )
+        first |= den_first
+        _check(table, old, old_status, withheld, threshold, protection)
+    status = {}
+    for key in table.rows:
+        if key in first:
+            status[key] = STATUS_PRIMARY
+        elif key in withheld:
+            status[key] = STATUS_SECONDARY
+        else:
+            status[key] = STATUS_FREE
+    return status, tally.already_public
 
 
 def _check(

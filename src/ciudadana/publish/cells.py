@@ -26,9 +26,10 @@ from ciudadana.analysis.indicators import Catalogue, Indicator
 from ciudadana.workspace import Workspace
 
 #: Two-way tables published beside the one-way disaggregations, when the indicator allows both.
+#: Not municipality by sex: in most municipalities it is a table of small counts, withheld
+#: almost whole, and protecting it costs more than every other table together.
 TWO_WAY: tuple[tuple[str, str], ...] = (
     ("department", "sex"),
-    ("municipality", "sex"),
     ("department", "age_broad"),
     ("sex", "age_broad"),
 )

@@ -14,6 +14,15 @@ RSS from ``os.wait4``):
 Usage:
     .venv/bin/python bench/quality.py                    # 1,000,000 rows, 1 repeat
     .venv/bin/python bench/quality.py --rows 100000 --repeat 3
+
+``--simulator``: recall per kind of injected fault and precision per rule on the simulator's
+exports (``ciudadana demo``'s pipeline: simulate, ingest, ``diagnose``, ``link_workspace``),
+scored by ``ciudadana.quality.evaluate.score_faults`` twice on the same workspace: after the
+diagnosis (exact keys only: *before*) and after person linkage added the linked records that
+disagree (*after*). The ingested workspace is cached in ``bench/_work/``.
+
+    .venv/bin/python bench/quality.py --simulator                     # 1,000,000 persons
+    .venv/bin/python bench/quality.py --simulator --persons 100000 --seed 11
 """
 
 from __future__ import annotations
@@ -122,15 +131,145 @@ def fresh_workspace(path: Path) -> Path:
     return path
 
 
+# -- the simulator: recall per kind of fault, before and after linkage ---------------------------
+
+ACROSS = ("age-off", "date-shift", "second-given-missing", "surnames-swapped")
+
+
+def ingested(persons: int, seed: int, first: int, last: int) -> Path:
+    """A workspace with the simulator's exports ingested as ``ciudadana demo`` does (cached)."""
+    from ciudadana.bootstrap import init_workspace
+    from ciudadana.demo import simulate
+    from ciudadana.demo_run import DEMO_SPECS
+    from ciudadana.ingest import ingest_file
+    from ciudadana.workspace import open_workspace
+
+    folder = WORK / f"quality_sim_{persons}_s{seed}_{first}_{last}"
+    if (folder / ".complete").exists():
+        return folder
+    if folder.exists():
+        shutil.rmtree(folder)
+    init_workspace(folder, country="GTM", with_population=False)
+    ws = open_workspace(folder)
+    out = folder / "simulacion"
+    simulate(out, seed=seed, persons=persons, first_year=first, last_year=last)
+    exports = sorted((out / "exports").iterdir())
+    for prefix, spec in DEMO_SPECS:
+        for file in (f for f in exports if f.name.startswith(prefix)):
+            ingest_file(ws, spec, file)
+    (folder / ".complete").write_text("1")
+    return folder
+
+
+def simulator(args: argparse.Namespace) -> None:
+    from ciudadana.linkage import link_workspace
+    from ciudadana.quality import diagnose
+    from ciudadana.quality.evaluate import score_faults
+    from ciudadana.workspace import open_workspace
+
+    source = ingested(args.persons, args.seed, args.first_year, args.last_year)
+    folder = source.with_name(source.name + "_run")
+    if folder.exists():
+        shutil.rmtree(folder)
+    shutil.copytree(source, folder)
+    ws = open_workspace(folder)
+    truth = folder / "simulacion" / "truth"
+    started = time.perf_counter()
+    diagnose(ws)
+    diagnose_s = time.perf_counter() - started
+    before = score_faults(ws, truth)
+    linked = link_workspace(ws)
+    after = score_faults(ws, truth, cells=True)
+    old = {k["kind"]: k for k in before.kinds}
+    tied = linked_witness(ws, after.cells)
+    print(
+        f"\n{args.persons:,} persons, seed {args.seed}, {args.first_year}-{args.last_year}: "
+        f"diagnose {diagnose_s:.1f} s; link {linked.timings['total']:.1f} s, of which the "
+        f"comparison of linked records {linked.timings.get('quality', 0):.1f} s "
+        f"({linked.quality.get('findings', 0):,} findings on "
+        f"{linked.quality.get('records', 0):,} rows only linkage paired)\n"
+    )
+    print(
+        "| kind | faults | comparable | recall before | recall after | of comparable, before "
+        "| of comparable, after | linked to a witness | of those, after | found by (after) |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    for k in sorted(after.kinds, key=lambda k: (k["kind"] not in ACROSS, k["kind"])):
+        b = old.get(k["kind"], {})
+        mark = "**" if k["kind"] in ACROSS else ""
+        n, found = tied.get(k["kind"], (0, 0))
+        print(
+            f"| {mark}{k['kind']}{mark} | {k['faults']:,} | {k['comparable']:,} | "
+            f"{_f(b.get('recall'))} | {mark}{_f(k['recall'])}{mark} | "
+            f"{_f(b.get('recall_comparable'))} | {mark}{_f(k['recall_comparable'])}{mark} | "
+            f"{n:,} | {_f(found / n if n else None)} | {k['rules']} |"
+        )
+    prev = {r["rule"]: r for r in before.rules}
+    print("\n| rule | findings before | precision before | findings after | precision after |")
+    print("|---|---:|---:|---:|---:|")
+    for r in after.rules:
+        b = prev.get(r["rule"], {})
+        print(
+            f"| {r['rule']} | {b.get('findings', 0):,} | {_f(b.get('precision'))} | "
+            f"{r['findings']:,} | {_f(r['precision'])} |"
+        )
+    if after.linked:
+        print(
+            f"| of which only linked records showed | | | {after.linked['findings']:,} | "
+            f"{_f(after.linked['precision'])} |"
+        )
+
+
+def linked_witness(ws: Any, cells: list[dict[str, Any]]) -> dict[str, tuple[int, int]]:
+    """Per kind: comparable faults whose record the person registry ties to one of the records
+    that could show the fault (the rest are the linkage's misses), and how many were found."""
+    from ciudadana.warehouse import open_reader
+
+    con = open_reader(ws.warehouse_path)
+    try:
+        person = {
+            (lo, ro, role): pid
+            for lo, ro, role, pid in con.execute(
+                "select load_id, row_number, role, person_id "
+                "from restricted.current_person_registry"
+            ).fetchall()
+        }
+    finally:
+        con.close()
+    out: dict[str, tuple[int, int]] = {}
+    for c in cells:
+        me = person.get((c["load_id"], c["row_number"], c["role"]))
+        if me is None or not any(
+            person.get((w["load_id"], w["row_number"], w["role"])) == me for w in c["witnesses"]
+        ):
+            continue
+        n, found = out.get(c["kind"], (0, 0))
+        out[c["kind"]] = (n + 1, found + bool(c["found"]))
+    return out
+
+
+def _f(value: float | None) -> str:
+    return "" if value is None else f"{value:.3f}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--seed", type=int, default=20261)
+    parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--child", choices=CASES)
     parser.add_argument("--csv", type=Path)
     parser.add_argument("--ws", type=Path)
+    parser.add_argument("--simulator", action="store_true")
+    parser.add_argument("--persons", type=int, default=1_000_000)
+    parser.add_argument("--first-year", type=int, default=2015)
+    parser.add_argument("--last-year", type=int, default=2020)
     args = parser.parse_args()
+    if args.simulator:
+        args.seed = 20240601 if args.seed is None else args.seed
+        simulator(args)
+        return
+    args.seed = 20261 if args.seed is None else args.seed
     if args.child:
         print(json.dumps(child(args.child, args.csv, args.ws), default=str))
         return

@@ -26,7 +26,7 @@ SOURCE_OF_SPEC = {
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoReport:
     root = tmp_path_factory.mktemp("demo") / "ws"
-    return run_demo(root, seed=7, persons=30_000, first_year=2019, last_year=2020)
+    return run_demo(root, seed=7, persons=30_000, first_year=2019, last_year=2020, release=False)
 
 
 def warehouse(report: DemoReport) -> duckdb.DuckDBPyConnection:

@@ -124,7 +124,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Workspace, Path]:
     from ciudadana.demo_run import run_demo
 
     root = tmp_path_factory.mktemp("demo-indicadores") / "ws"
-    report = run_demo(root, seed=11, persons=30_000, first_year=2019, last_year=2020)
+    report = run_demo(root, seed=11, persons=30_000, first_year=2019, last_year=2020, release=False)
     return open_workspace(Path(report.workspace)), Path(report.simulation) / "truth"
 
 

@@ -37,7 +37,7 @@ runner = CliRunner()
 def linked(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     """A 30,000-person country, 2019-2020, ingested and linked once."""
     root = tmp_path_factory.mktemp("enlace") / "ws"
-    run_demo(root, seed=11, persons=30_000, first_year=2019, last_year=2020)
+    run_demo(root, seed=11, persons=30_000, first_year=2019, last_year=2020, release=False)
     ws = open_workspace(root)
     link_workspace(ws)
     return ws

@@ -1,12 +1,14 @@
 """The diagnosis on the simulator's exports: every kind of injected fault is found where one
-source can show it, as far as exact keys reach where only another source can; the outputs
-(CSV for the institution, HTML report, the verb) say it without leaking a name or a DPI."""
+source can show it; where only another record of the same person can, it is found through the
+persons record linkage makes (``ciudadana demo`` links after diagnosing); the outputs (CSV for
+the institution, HTML report, the verb) say it without leaking a name or a DPI."""
 
 from __future__ import annotations
 
 import csv
 import json
 import re
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -15,6 +17,7 @@ from typer.testing import CliRunner
 
 from ciudadana.cli import app
 from ciudadana.demo_run import DemoReport, run_demo
+from ciudadana.linkage import link_workspace
 from ciudadana.quality import QualityReport, diagnose
 from ciudadana.quality.evaluate import FaultScores, score_faults
 from ciudadana.quality.export import write_findings_csv
@@ -49,8 +52,19 @@ WITHIN_ONE_SOURCE = {
 CORPUS = {"typo"}
 # Kinds only another record of the same person shows (an age a year off, a date two days
 # off, a missing second given name, swapped surnames): found where an exact key (a valid DPI
-# or a case reference) ties the record to another.
+# or a case reference) or person linkage ties the record to another that shows it.
 ACROSS_SOURCES = {"age-off", "date-shift", "second-given-missing", "surnames-swapped"}
+# Recall among the faults another current record could show ("comparable", evaluate.py), as
+# measured on this run (seed 11, 30,000 persons): 7 of 7, 5 of 5, 12 of 15, 6 of 8. The misses
+# are records with two faults at once (a given name missing and the surnames swapped) and one
+# record linkage did not tie. On the 1,000,000-person demo: 0.93, 0.94, 0.93, 0.92
+# (docs/quality.md, bench/RESULTS_quality.md).
+LINKED_FLOOR = {
+    "age-off": 1.0,
+    "date-shift": 1.0,
+    "second-given-missing": 0.8,
+    "surnames-swapped": 0.75,
+}
 
 
 @pytest.fixture(scope="module")
@@ -101,12 +115,74 @@ def test_typos_are_found_against_the_names_of_every_record(scores: FaultScores) 
     assert scores.recall["typo"] >= 0.75
 
 
-def test_kinds_only_another_source_shows_are_found_as_far_as_exact_keys_reach(
+def test_kinds_only_another_record_shows_are_found_through_the_linked_persons(
     scores: FaultScores,
 ) -> None:
-    for k in scores.kinds:
-        if k["kind"] in ACROSS_SOURCES and k["faults"] >= 10:
-            assert k["recall"] >= 0.8 * k["exact_key"], k
+    by_kind = {k["kind"]: k for k in scores.kinds}
+    for kind, floor in LINKED_FLOOR.items():
+        k = by_kind[kind]
+        assert k["recall_comparable"] >= floor, k
+        assert k["recall"] > k["exact_key"], k  # beyond what exact keys alone could tie
+
+
+def test_what_only_linked_records_show_is_mostly_a_real_fault(scores: FaultScores) -> None:
+    # 50 of 70 on this run (0.71); on the 1,000,000-person demo 0.75. Most of the rest is the
+    # other record of a pair that disagrees: with two records, both are named.
+    assert scores.linked["findings"] >= 50
+    assert scores.linked["precision"] >= 0.65
+
+
+def test_the_demo_ends_with_the_linked_findings_and_a_diagnosis_keeps_them(
+    demo: DemoReport, report: QualityReport
+) -> None:
+    added = demo.linkage["quality"]
+    assert added["findings"] > 0 and added["link_run_id"] == demo.linkage["runs"][-1]["run_id"]
+    con = duckdb.connect(str(Path(demo.workspace) / "almacen.duckdb"), read_only=True)
+    kept = con.execute(
+        "select count(*), count(distinct (load_id, row_number, field)) from quality_findings "
+        "where link_run_id = ? and rule = 'same-person-differs'",
+        [added["link_run_id"]],
+    ).fetchall()
+    assert kept == [(added["findings"], added["findings"])]
+    assert report.by_rule["same-person-differs"] > added["findings"]
+
+
+def test_linking_again_replaces_the_linked_findings_without_duplicating_them(
+    demo: DemoReport, report: QualityReport, tmp_path: Path
+) -> None:
+    copy = tmp_path / "ws"
+    shutil.copytree(demo.workspace, copy)
+    ws = open_workspace(copy)
+    sql = (
+        "select field, count(*), count(distinct (load_id, row_number)), max(link_run_id) "
+        "from quality_findings where link_run_id is not null group by field order by field"
+    )
+    con = duckdb.connect(str(ws.warehouse_path), read_only=True)
+    before = con.execute(sql).fetchall()
+    con.close()
+    again = link_workspace(ws)
+    con = duckdb.connect(str(ws.warehouse_path), read_only=True)
+    after = con.execute(sql).fetchall()
+    con.close()
+    run = again.runs[-1]["run_id"]
+    assert [r[:3] for r in after] == [r[:3] for r in before]
+    assert all(n == rows for _, n, rows, _ in after) and {r[3] for r in after} == {run}
+
+
+def test_a_linked_finding_never_carries_a_name_or_a_dpi(
+    demo: DemoReport, report: QualityReport, secrets: tuple[set[str], set[str]]
+) -> None:
+    cuis, names = secrets
+    con = duckdb.connect(str(Path(demo.workspace) / "almacen.duckdb"), read_only=True)
+    rows = con.execute(
+        "select field, value, detail from quality_findings where link_run_id is not null"
+    ).fetchall()
+    assert rows
+    personal = [r for r in rows if r[0].endswith(("name", "names", "surnames")) and r[1]]
+    assert personal == []
+    text = " ".join(f"{v or ''} {d or ''}" for _, v, d in rows).upper()
+    assert not set(re.findall(r"\d{13}", text)) & cuis
+    assert [n for n in names if n in text] == []
 
 
 def test_the_rules_made_for_one_kind_of_fault_are_precise(scores: FaultScores) -> None:

@@ -20,9 +20,10 @@ from ciudadana.demo import simulate
 from ciudadana.ingest import ingest_file
 from ciudadana.linkage import link_workspace
 from ciudadana.publish.release import build_release
-from ciudadana.quality import diagnose
+from ciudadana.quality import diagnose, read_report
 from ciudadana.quality.export import write_findings_csv
 from ciudadana.quality.html.render import write_html
+from ciudadana.warehouse import open_reader
 from ciudadana.workspace import CONFIG_NAME, open_workspace
 
 # Export file prefix -> the shipped spec that reads it. Population first: rates need it.
@@ -81,6 +82,7 @@ def run_demo(
     first_year: int = 2015,
     last_year: int = 2020,
     progress: Progress | None = None,
+    release: bool = True,
 ) -> DemoReport:
     """Simulate a country into ``directory/simulacion`` and ingest every export.
 
@@ -127,6 +129,25 @@ def run_demo(
     t = time.perf_counter()
     say("Diagnosticando la calidad de cada fuente", 0.85)
     diagnosis = diagnose(ws)
+    timings["quality"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    say("Enlazando personas y hechos entre instituciones", 0.9)
+    linked = link_workspace(ws)
+    report.linkage = {
+        "runs": linked.runs,
+        "reconciled": linked.reconciled,
+        "quality": linked.quality,
+    }
+    timings["linkage"] = time.perf_counter() - t
+
+    # The scorecards and reports after linkage: they count the linked records that disagree.
+    t = time.perf_counter()
+    con = open_reader(ws.warehouse_path)
+    try:
+        diagnosis = read_report(con, [s.load_id for s in diagnosis.loads], diagnosis.run_id)
+    finally:
+        con.close()
     report.quality = [
         {
             "load_id": s.load_id,
@@ -144,13 +165,7 @@ def run_demo(
     # Row by row, with the values as received: for the institutions, not for publication.
     write_findings_csv(ws, quality_dir / "hallazgos_por_fila.csv")
     report.quality_report = str(quality_dir / "informe_calidad.html")
-    timings["quality"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    say("Enlazando personas y hechos entre instituciones", 0.9)
-    linked = link_workspace(ws)
-    report.linkage = {"runs": linked.runs, "reconciled": linked.reconciled}
-    timings["linkage"] = time.perf_counter() - t
+    timings["quality"] += time.perf_counter() - t
 
     t = time.perf_counter()
     say("Calculando indicadores", 0.95)
@@ -172,24 +187,27 @@ def run_demo(
     ]
     timings["indicators"] = time.perf_counter() - t
 
-    t = time.perf_counter()
-    say("Preparando la publicación de datos abiertos (control de divulgación)", 0.97)
-    released = build_release(ws)
-    report.release = {
-        "version": released.version,
-        "folder": str(released.folder),
-        "rows": released.rows,
-        "disclosure": released.disclosure,
-    }
-    timings["release"] = time.perf_counter() - t
+    released = None
+    if release:
+        t = time.perf_counter()
+        say("Preparando la publicación de datos abiertos (control de divulgación)", 0.97)
+        released = build_release(ws)
+        report.release = {
+            "version": released.version,
+            "folder": str(released.folder),
+            "rows": released.rows,
+            "disclosure": released.disclosure,
+        }
+        timings["release"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - start
     report.notes.append(
         f"Cobertura de cada fuente y la verdad del simulador: {simulation.truth_dir}. "
         "Lo rechazado, con fila y motivo: `ciudadana quarantine --workspace "
         f"{directory}`."
     )
-    report.notes.append(
-        f"Todos los indicadores: `ciudadana indicators --workspace {directory}`. La "
-        f"publicación de datos abiertos (sin datos personales): {released.folder}."
-    )
+    report.notes.append(f"Todos los indicadores: `ciudadana indicators --workspace {directory}`.")
+    if released is not None:
+        report.notes.append(
+            f"La publicación de datos abiertos (sin datos personales): {released.folder}."
+        )
     return report

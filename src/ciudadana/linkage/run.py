@@ -4,6 +4,8 @@ One run reads the current loads (read-only), links the victims of each event acr
 (events), then every person across sources and roles (persons), honours every clerical decision,
 keeps identifiers stable from the last run, reconciles the counts of the validation table, and
 writes it all in one transaction: if the process dies half-way, the registry stays as it was.
+Then the records of each linked person that disagree join the quality diagnosis
+(``linkage.discrepancies``: rule ``same-person-differs``, its own transaction).
 
 Example:
     >>> report = link_workspace(open_workspace("demo"))  # doctest: +SKIP
@@ -27,6 +29,7 @@ import pyarrow.compute as pc
 from ciudadana.errors import CiudadanaError
 from ciudadana.linkage.backends import database_api
 from ciudadana.linkage.cluster import cluster
+from ciudadana.linkage.discrepancies import record_discrepancies
 from ciudadana.linkage.model import train_and_score
 from ciudadana.linkage.prepare import linkage_table
 from ciudadana.linkage.reconcile import reconcile
@@ -55,6 +58,9 @@ class LinkReport:
     workspace: str
     runs: list[dict[str, Any]] = field(default_factory=list)
     reconciled: dict[str, Any] = field(default_factory=dict)
+    #: what comparing the records of each linked person added to the quality diagnosis
+    #: (``ciudadana.linkage.discrepancies``): findings, rows compared, loads rescored.
+    quality: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -296,5 +302,15 @@ def link_workspace(
     with Warehouse.open(ws.warehouse_path) as wh:
         wh.commit_linkage(runs, tables)
     report.timings["write"] = time.perf_counter() - t
+    if "persons" in kinds:
+        t = time.perf_counter()
+        say("Comparando los registros de cada persona enlazada (calidad del dato)")
+        try:
+            report.quality = record_discrepancies(ws, progress=say)
+        except CiudadanaError as exc:
+            report.notes.append(f"No se compararon los registros enlazados: {exc}")
+        else:
+            report.notes += report.quality.get("notes", [])
+        report.timings["quality"] = time.perf_counter() - t
     report.timings["total"] = time.perf_counter() - t0
     return report

@@ -150,6 +150,9 @@ class Context:
     workspace_specs: Path | None = None
     notes: list[str] = field(default_factory=list)
     built: set[str] = field(default_factory=set)  # shared temporary tables already made
+    #: set when comparing the records a person linkage run ties together (``quality.linked``):
+    #: the run, and ``_q_linked`` (load_id, row_number, role, person_id) holds its persons.
+    link_run_id: int | None = None
 
     def by_id(self) -> dict[int, LoadInfo]:
         return {info.load_id: info for info in self.loads}
@@ -216,13 +219,13 @@ def staging_sql() -> list[str]:
                 load_id integer, row_number bigint, field varchar, column_name varchar,
                 value varchar, rule varchar, dimension varchar, severity varchar, period date,
                 territory_code varchar, related_load_id integer, related_row_number bigint,
-                detail varchar
+                detail varchar, link_run_id integer
             )
         """),
         dedent(f"""
             create or replace temp table {CHECKED} (
                 load_id integer, period date, dimension varchar, rule varchar, field varchar,
-                unit varchar default 'row', checked bigint
+                unit varchar default 'row', checked bigint, link_run_id integer
             )
         """),
     ]

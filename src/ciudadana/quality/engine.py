@@ -76,7 +76,7 @@ def diagnose(
     say = progress or (lambda _msg: None)
     started, clock = dt.datetime.now(), time.perf_counter()
     with Warehouse.open(ws.warehouse_path) as wh:
-        infos = [load_info(row, ws) for row in _select(wh, load_ids, source_id)]
+        infos = [load_info(row, ws) for row in select_loads(wh, load_ids, source_id)]
         ctx = Context(wh.con, infos, root=ws.root, workspace_specs=ws.specs_dir)
         ctx.execute("set enable_progress_bar = false")
         run_id = wh.next_quality_run_id()
@@ -95,6 +95,7 @@ def diagnose(
                 t = time.perf_counter()
                 check.run(ctx)
                 timings[check.rule.id] = round(time.perf_counter() - t, 3)
+            _carry_linked(ctx)
             say("puntajes")
             t = time.perf_counter()
             _finish(ctx)
@@ -140,7 +141,10 @@ def plan(infos: list[LoadInfo]) -> list[Check]:
     return sorted(made, key=lambda c: (order.get(c.dimension, 99), c.rule.id))
 
 
-def _select(wh: Warehouse, load_ids: Sequence[int] | None, source_id: str | None) -> list[dict]:
+def select_loads(
+    wh: Warehouse, load_ids: Sequence[int] | None, source_id: str | None
+) -> list[dict]:
+    """The rows of ``loads`` to diagnose: those named, or every current one (of a source)."""
     rows = wh._all("select * from loads order by load_id")
     if load_ids:
         known = {r["load_id"] for r in rows}
@@ -215,6 +219,47 @@ def _infer_missing_specs(ctx: Context) -> None:
             "revisaron los campos con datos. Copie la especificación a specs/ del espacio de "
             "trabajo para el diagnóstico completo."
         )
+
+
+def _carry_linked(ctx: Context) -> None:
+    """Keep what the last person linkage run added (``ciudadana.quality.linked``): its findings
+    on the diagnosed loads whose related record is still current, unless this diagnosis found
+    the same cell, and the rows it compared; the next linkage run replaces them."""
+    ids = [
+        i.load_id
+        for i in ctx.loads
+        if any(r.type == "cross-source-persons" for r in i.rules.values())
+    ]
+    if not ids:
+        return
+    ctx.execute(
+        dedent(f"""
+            insert into {FINDINGS} by name
+            select q.load_id, q.row_number, q.field, q.column_name, q.value, q.rule,
+                   q.dimension, q.severity, q.period, q.territory_code, q.related_load_id,
+                   q.related_row_number, q.detail, q.link_run_id
+            from quality_findings as q
+            where q.link_run_id is not null
+              and q.load_id in (select unnest(?))
+              and q.related_load_id in (select load_id from loads where superseded_by is null)
+              and not exists (
+                  select 1 from {FINDINGS} as f
+                  where f.load_id = q.load_id and f.row_number = q.row_number
+                    and f.field = q.field and f.rule = q.rule
+              )
+        """),
+        [ids],
+    )
+    ctx.execute(
+        dedent(f"""
+            insert into {CHECKED} by name
+            select load_id, period, dimension, rule, field, unit, checked, link_run_id
+            from quality_checked
+            where link_run_id is not null
+              and load_id in (select unnest(?))
+        """),
+        [ids],
+    )
 
 
 def _finish(ctx: Context) -> None:

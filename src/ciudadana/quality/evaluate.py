@@ -5,6 +5,17 @@ A fault is *found* when a finding names its cell: the same load, row and column 
 duplicated row, any finding of the uniqueness dimension on that row). Recall is per kind of
 fault; precision is per rule: the share of its row findings that fall on a faulty cell.
 
+Some faults only another record of the same person can show (an age a year off, a date two
+days off). A fault is *comparable* when the warehouse holds another record that could show it:
+the same true person (``truth/record_map``) in another current row, in any role, with the
+faulted attribute filled (an age with a date, for an age; a name, for a name); for a date of
+occurrence, the same true victim of the same true event in another current row, with a date.
+A copy of the faulted row (a duplicated row keeps its faults) does not count, nor does a
+record with a fault of the same kind on the same person (two records both missing the second
+given name show nothing).
+``recall_comparable`` is the share found among those: what a comparison of records can reach
+at all, even with a perfect linkage.
+
 Example:
     >>> scores = score_faults(ws, Path("simulacion/truth"))  # doctest: +SKIP
     >>> scores.recall["cui-typo"]
@@ -18,16 +29,22 @@ from pathlib import Path
 from textwrap import dedent
 from typing import Any
 
+import pyarrow as pa
+
+from ciudadana.quality.engine import load_info
 from ciudadana.warehouse import open_reader
 from ciudadana.workspace import Workspace
 
 
 @dataclass
 class FaultScores:
-    """Recall per fault kind and precision per rule, with the counts behind them."""
+    """Recall per fault kind and precision per rule, with the counts behind them. ``linked``:
+    the findings that only the records person linkage ties showed (``link_run_id``)."""
 
     kinds: list[dict[str, Any]] = field(default_factory=list)
     rules: list[dict[str, Any]] = field(default_factory=list)
+    linked: dict[str, Any] = field(default_factory=dict)
+    cells: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def recall(self) -> dict[str, float]:
@@ -38,8 +55,13 @@ class FaultScores:
         return {r["rule"]: r["precision"] for r in self.rules}
 
 
-def score_faults(ws: Workspace, truth_dir: Path) -> FaultScores:
-    """Score the stored findings of the workspace against the simulator's injected faults."""
+def score_faults(ws: Workspace, truth_dir: Path, *, cells: bool = False) -> FaultScores:
+    """Score the stored findings of the workspace against the simulator's injected faults.
+
+    ``cells``: also return each comparable fault (``FaultScores.cells``: kind, load, row,
+    column, role, the records that could show it, found or not).
+    """
+    cell_rows: list[dict[str, Any]] = []
     faults = str(Path(truth_dir) / "faults.parquet")
     con = open_reader(ws.warehouse_path)
     try:
@@ -53,12 +75,29 @@ def score_faults(ws: Workspace, truth_dir: Path) -> FaultScores:
             if record_map.exists()
             else {}
         )
+        comparable: dict[str, tuple[int, int]] = {}
+        if record_map.exists():
+            _fault_fields(con, ws)
+            con.execute(comparable_sql(), [str(record_map)])
+            comparable = {
+                k: (int(n), int(f))
+                for k, n, f in con.execute(
+                    "select kind, count(*), count(*) filter (where found) from _comparable "
+                    "group by kind"
+                ).fetchall()
+            }
+            if cells:
+                cur = con.execute("select * from _comparable order by all")
+                names = [d[0] for d in cur.description]
+                cell_rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
         kinds = con.execute(kinds_sql()).fetchall()
         rules = con.execute(rules_sql()).fetchall()
+        linked = con.execute(rules_sql(linked=True)).fetchall()
     finally:
         con.close()
-    out = FaultScores()
+    out = FaultScores(cells=cell_rows)
     for kind, n, found, refuse, by in kinds:
+        can, can_found = comparable.get(kind, (0, 0))
         out.kinds.append(
             {
                 "kind": kind,
@@ -69,8 +108,17 @@ def score_faults(ws: Workspace, truth_dir: Path) -> FaultScores:
                 "rules": by or "",
                 "other_source": reach.get(kind, (None, None))[0],
                 "exact_key": reach.get(kind, (None, None))[1],
+                "comparable": can,
+                "found_comparable": can_found,
+                "recall_comparable": round(can_found / can, 4) if can else None,
             }
         )
+    for _, _, n, hits in linked:
+        out.linked = {
+            "findings": int(n),
+            "on_faults": int(hits),
+            "precision": round(hits / n, 4) if n else None,
+        }
     for rule, dimension, n, hits in rules:
         out.rules.append(
             {
@@ -187,9 +235,135 @@ def kinds_sql() -> str:
     """)
 
 
-def rules_sql() -> str:
+def _fault_fields(con: Any, ws: Workspace) -> None:
+    """``_fault_fields``: each fault's canonical field (``victim.age``, ``date_occurrence``),
+    from the column labels of its load's spec."""
+    labels = [
+        {"load_id": load_id, "field": name, "column_name": column}
+        for (load_id,) in con.execute("select distinct load_id from _faults").fetchall()
+        for name, column in _mapped(con, ws, load_id).items()
+    ]
+    table = pa.Table.from_pylist(  # noqa: F841 (scanned by DuckDB)
+        labels,
+        schema=pa.schema(
+            [("load_id", pa.int32()), ("field", pa.string()), ("column_name", pa.string())]
+        ),
+    )
+    con.register("_e_labels", table)
+    con.execute(
+        dedent(f"""
+            create or replace temp table _fault_fields as
+            select f.kind, f.load_id, f.row_number, f.field as column_field, m.field
+            from _faults as f
+            join _e_labels as m
+                on m.load_id = f.load_id
+               and f.field <> ''
+               and ends_with({_norm("m.column_name")}, {_norm("f.field")})
+            qualify row_number() over (
+                partition by f.kind, f.load_id, f.row_number, f.field
+                order by length(m.column_name), m.field
+            ) = 1
+        """)
+    )
+    con.unregister("_e_labels")
+
+
+def _mapped(con: Any, ws: Workspace, load_id: int) -> dict[str, str]:
+    cur = con.execute("select * from loads where load_id = ?", [load_id])
+    names = [d[0] for d in cur.description]
+    row = dict(zip(names, cur.fetchall()[0], strict=True))
+    return load_info(row, ws).mapped_fields()
+
+
+def comparable_sql() -> str:
+    """``_comparable``: each fault another current record could show (see the module), with
+    those records (``witnesses``) and whether a finding names it. Parameter:
+    ``record_map.parquet``."""
+    return dedent("""
+        create or replace temp table _comparable as
+        with rm as (
+            select r.*, l.load_id,
+                   case when q.sheets is not null and r.sheet <> ''
+                        then list_position(q.sheets, r.sheet) * 1000000 + r.row
+                        else r.row end as row_number
+            from read_parquet(?) as r
+            join loads as l on l.file_name = r.file and l.superseded_by is null
+            left join quality_loads as q using (load_id)
+        ),
+        records as (
+            select rm.load_id, rm.row_number, x.role, x.person, rm.event_id, rm.file, rm.sheet,
+                   rm.row, rm.duplicate_of_row,
+                   p.age is not null and coalesce(e.date_occurrence, e.reference_date)
+                       is not null as has_age,
+                   coalesce(i.full_name, i.given_names, i.surnames, i.first_surname)
+                       is not null as has_name,
+                   e.date_occurrence is not null as has_date
+            from rm
+            cross join lateral (
+                values ('victim', rm.victim_id), ('aggressor', rm.aggressor_id)
+            ) as x(role, person)
+            join persons as p
+                on p.load_id = rm.load_id and p.row_number = rm.row_number and p.role = x.role
+            join events as e on e.load_id = rm.load_id and e.row_number = rm.row_number
+            left join restricted.person_identity as i
+                on i.load_id = rm.load_id and i.row_number = rm.row_number and i.role = x.role
+            where x.person > 0
+        ),
+        targets as (
+            select distinct f.kind, f.load_id, f.row_number, f.column_field, f.field,
+                   coalesce(nullif(split_part(f.field, '.', 1), f.field), 'victim') as role,
+                   split_part(f.field, '.', -1) as attribute
+            from _fault_fields as f
+        ),
+        witnessed as (
+            select t.kind, t.load_id, t.row_number, t.column_field, t.role,
+                   list({
+                       'load_id': other.load_id, 'row_number': other.row_number,
+                       'role': other.role
+                   }) as witnesses
+            from targets as t
+            join records as me
+                on me.load_id = t.load_id and me.row_number = t.row_number and me.role = t.role
+            join records as other
+                on other.person = me.person
+               and (other.load_id, other.row_number) <> (me.load_id, me.row_number)
+            where not (
+                    other.file = me.file and other.sheet = me.sheet
+                    and (other.duplicate_of_row = me.row
+                         or me.duplicate_of_row = other.row
+                         or me.duplicate_of_row > 0
+                            and other.duplicate_of_row = me.duplicate_of_row)
+                )
+              and not exists (
+                    select 1 from targets as same
+                    where same.kind = t.kind and same.load_id = other.load_id
+                      and same.row_number = other.row_number and same.role = other.role
+                )
+              and case
+                    when t.attribute = 'age' then other.has_age
+                    when t.attribute = 'date_occurrence'
+                        then other.has_date and other.event_id = me.event_id
+                         and other.role = me.role
+                    when t.attribute = 'sex' then true
+                    else other.has_name
+                end
+            group by all
+        )
+        select w.*,
+               exists (
+                   select 1 from _hits as h
+                   where h.kind = w.kind and h.load_id = w.load_id
+                     and h.row_number = w.row_number and h.field = w.column_field
+               ) as found
+        from witnessed as w
+    """)
+
+
+def rules_sql(linked: bool = False) -> str:
+    """Precision per rule; ``linked``: of the findings only linked records showed, together."""
+    group = "'(linked)'" if linked else "q.rule"
     return dedent(f"""
-        select q.rule, any_value(q.dimension), count(*) as n,
+        select {group}, any_value(q.dimension), count(*) as n,
                count(*) filter (where exists (
                    select 1 from _faults as f
                    where f.load_id = q.load_id and f.row_number = q.row_number
@@ -202,6 +376,7 @@ def rules_sql() -> str:
         join loads as l using (load_id)
         where q.row_number is not null
           and l.file_name in (select distinct file from _faults)
-        group by q.rule
+          and ({"q.link_run_id is not null" if linked else "true"})
+        group by all
         order by n desc
     """)

@@ -164,13 +164,12 @@ def _parts(mine: NameParts, other: list[str], kind: str) -> list[str]:
     if not mine.structured:
         return ["full_name"]
     given, surnames = units(mine.given or ""), units(mine.surnames or "")
+    n = len(other)
+    head = _prefix_costs(given, other)  # head[k]: given names against other[:k]
+    tail = _prefix_costs(surnames[::-1], other[::-1])  # tail[m]: surnames against the last m
     best = min(
-        range(len(other) + 1),
-        key=lambda k: (
-            _token_cost(given, other[:k]) + _token_cost(surnames, other[k:]),
-            len(other) - k != 2,
-            abs(k - len(given)),
-        ),
+        range(n + 1),
+        key=lambda k: (head[k] + tail[n - k], n - k != 2, abs(k - len(given))),
     )
     same = (
         (lambda x, y: x == y)
@@ -185,17 +184,18 @@ def _parts(mine: NameParts, other: list[str], kind: str) -> list[str]:
     return parts or ["given_names" if given else "surnames"]
 
 
-def _token_cost(a: list[str], b: list[str]) -> float:
-    """Edit distance between two lists of name units (a unit one or two letters off: 0.5)."""
+def _prefix_costs(a: list[str], b: list[str]) -> list[float]:
+    """Edit distance between the name units ``a`` and every prefix ``b[:k]`` (a unit one or
+    two letters off: 0.5), from one table. Reversing both lists gives the suffixes."""
+    fb = [fold(t) for t in b]
     prev = [float(j) for j in range(len(b) + 1)]
-    for i in range(1, len(a) + 1):
-        cur = [float(i)] + [0.0] * len(b)
-        for j in range(1, len(b) + 1):
-            x, y = fold(a[i - 1]), fold(b[j - 1])
+    for i, x in enumerate((fold(t) for t in a), start=1):
+        cur = [float(i)]
+        for j, y in enumerate(fb, start=1):
             sub = 0.0 if x == y else 0.5 if _distance(x, y) <= 2 else 1.0
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + sub)
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + sub))
         prev = cur
-    return prev[-1]
+    return prev
 
 
 def _distance(a: str, b: str) -> int:

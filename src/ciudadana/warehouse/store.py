@@ -279,6 +279,7 @@ class Warehouse:
         "quality_findings": "_stage_quality_findings",
         "quality_scores": "_stage_quality_scores",
         "quality_loads": "_stage_quality_loads",
+        "quality_checked": "_q_checked",
     }
 
     def next_quality_run_id(self) -> int:
@@ -290,8 +291,8 @@ class Warehouse:
 
     def commit_quality(self, run: dict[str, Any]) -> None:
         """Write one diagnosis in one transaction: its run, and for every load it diagnosed
-        (``run["load_ids"]``) the staged findings, scores and load notes, replacing those of an
-        earlier diagnosis of the same loads. All of it, or nothing at all.
+        (``run["load_ids"]``) the staged findings, scores, denominators and load notes,
+        replacing those of an earlier diagnosis of the same loads. All of it, or nothing.
 
         Example:
             >>> wh.commit_quality({"run_id": 1, "load_ids": [2], ...})  # doctest: +SKIP

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
 from ciudadana.portal import create_app
 from ciudadana.publish.layout import latest_release
@@ -94,12 +95,12 @@ def test_the_dashboard_on_the_demo_changes_filters_and_downloads_what_it_shows(
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(portal + "/")
-    page.wait_for_function("document.querySelectorAll('svg path[data-code]').length >= 22")
-    assert page.locator("svg path[data-code]").count() == 22
+    # No wait_for_function: it evaluates a string, which the page's CSP rightly forbids.
+    expect(page.locator("svg path[data-code]")).to_have_count(22)
     indicator = page.get_by_label(re.compile("Indicador"))
     indicator.select_option("VC_FEM_RATE")
     page.wait_for_url(re.compile("indicator=VC_FEM_RATE"))
-    page.wait_for_function("document.querySelectorAll('table#table tbody tr').length >= 22")
+    expect(page.locator("table#table tbody tr").nth(21)).to_be_visible()
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "tablero-demo-femicidio.png"), full_page=True)
     table = page.locator("table#table")

@@ -520,7 +520,7 @@ def profile(csv_path: Path, rows: int) -> str:
     """
     from ciudadana.bootstrap import init_workspace
     from ciudadana.ingest import compile as compile_mod
-    from ciudadana.ingest import lookups, pipeline, readers, staging
+    from ciudadana.ingest import csv_reader, pipeline, readers, staging, typed
     from ciudadana.warehouse import store
     from ciudadana.workspace import open_workspace
 
@@ -554,12 +554,12 @@ def profile(csv_path: Path, rows: int) -> str:
         (pipeline, "load_spec", "load + validate spec"),
         (pipeline, "sha256_file", "sha256 of the file"),
         (pipeline, "keep_raw", "copy to raw/"),
-        (readers, "_read_csv", "read: read_csv into _raw"),
-        (readers, "detect_encoding", "  of which detect_encoding (reads the whole file)"),
+        (readers, "read_csv", "read: read_csv into _raw"),
+        (csv_reader, "detect_encoding", "  of which detect_encoding"),
         (readers, "_drop_non_data_rows", "read: blank-row scan/delete"),
-        (lookups, "build_lookup", "compile: distinct keys + Python lookups (6)"),
-        (compile_mod.Compiler, "_create", "compile: _pre + _parsed tables"),
-        (staging.Stager, "run", "stage: _stage_* temp tables"),
+        (compile_mod, "build_lookups", "compile: distinct keys (one scan) + Python lookups"),
+        (typed, "create_tables", "compile: _parsed + _findings tables"),
+        (staging.Stager, "run", "stage: _stage_* views"),
         (pipeline, "_counts", "counts"),
         (pipeline, "_period", "period"),
         (store.Warehouse, "commit_load", "commit: inserts into the warehouse + commit"),

@@ -11,14 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
-import pyarrow as pa
 
 from ciudadana.errors import CiudadanaError, InvalidSpec
 from ciudadana.ingest.spec import FieldSpec
+from ciudadana.ingest.sql import execute
 from ciudadana.ingest.text import normalize_key
 from ciudadana.ingest.vocabulary import CODE_LISTS, UNKNOWN
-
-SEP = "\x1f"  # joins a value and its parent in one lookup key
 
 
 @dataclass(frozen=True)
@@ -35,39 +33,101 @@ class Answer:
 Resolver = Callable[[str | None, str | None], Answer]
 
 
-def build_lookup(
-    con: duckdb.DuckDBPyConnection,
-    table: str,
-    key_sql: str,
-    parent_sql: str | None,
-    resolve: Resolver,
-) -> int:
-    """Resolve every distinct key of ``_raw`` and store the answers in temp table ``table``."""
-    parent = parent_sql or "null"
-    distinct = con.execute(
-        f"select distinct {key_sql} as k, {parent} as p from _raw as r where {key_sql} is not null"
-    ).fetchall()
-    keys, values, extras, problems, messages, severities = [], [], [], [], [], []
-    for key, parent_value in distinct:
-        answer = resolve(key, parent_value)
-        keys.append(f"{parent_value or ''}{SEP}{key}")
-        values.append(list(answer.values))
-        extras.append(answer.extra)
-        problems.append(answer.problem)
-        messages.append(answer.message)
-        severities.append(answer.severity)
-    arrow = pa.table(  # noqa: F841  (scanned by DuckDB below)
-        {
-            "key": pa.array(keys, pa.string()),
-            "vals": pa.array(values, pa.list_(pa.string())),
-            "extra": pa.array(extras, pa.string()),
-            "problem": pa.array(problems, pa.string()),
-            "message": pa.array(messages, pa.string()),
-            "severity": pa.array(severities, pa.string()),
-        }
+@dataclass(frozen=True)
+class Lookup:
+    """A field resolved on its distinct values into the temp table ``table``.
+
+    ``key_sql`` and ``parent_sql`` are SQL over the trimmed cells ``r``: the cell, and the cell
+    of the level above (a territory's department), or None.
+    """
+
+    table: str
+    key_sql: str
+    parent_sql: str | None
+    resolve: Resolver
+
+
+def build_lookups(con: duckdb.DuckDBPyConnection, found: list[Lookup], cells: str) -> None:
+    """Resolve every distinct key of every lookup, with one scan of ``cells`` (``_raw``'s
+    trimmed cells, as ``r``).
+
+    Each lookup becomes a temp table ``(id, k, p, vals, extra, problem, message, severity)``:
+    ``k`` the cell, ``p`` its parent's cell ('' when none), then the :class:`Answer`.
+    """
+    if not found:
+        return
+    keys = _distinct_keys(con, found, cells)
+    for lookup in found:
+        rows = [
+            (key, parent, lookup.resolve(key, parent))
+            for key, parent in keys[(lookup.key_sql, lookup.parent_sql)]
+        ]
+        con.execute(
+            f"""
+            create or replace temp table {lookup.table} as
+            select
+                unnest(range(1, ? + 1))::integer as id,
+                unnest(?::varchar[]) as k,
+                unnest(?::varchar[]) as p,
+                unnest(?::varchar[][]) as vals,
+                unnest(?::varchar[]) as extra,
+                unnest(?::varchar[]) as problem,
+                unnest(?::varchar[]) as message,
+                unnest(?::varchar[]) as severity
+            """,
+            [
+                len(rows),
+                [key for key, _, _ in rows],
+                [parent or "" for _, parent, _ in rows],
+                [list(dict.fromkeys(a.values)) for _, _, a in rows],  # each value once
+                [a.extra for _, _, a in rows],
+                [a.problem for _, _, a in rows],
+                [a.message for _, _, a in rows],
+                [a.severity for _, _, a in rows],
+            ],
+        )
+
+
+def _distinct_keys(
+    con: duckdb.DuckDBPyConnection, found: list[Lookup], cells: str
+) -> dict[tuple[str, str | None], list[tuple[str, str | None]]]:
+    """(key SQL, parent SQL) -> its distinct (key, parent) values with a key, in one scan."""
+    exprs: list[str] = []  # each distinct SQL expression once, as column e<i>
+    for lookup in found:
+        for sql in (lookup.key_sql, lookup.parent_sql):
+            if sql is not None and sql not in exprs:
+                exprs.append(sql)
+    sets = list(dict.fromkeys((lk.key_sql, lk.parent_sql) for lk in found))
+    e = {sql: f"e{i}" for i, sql in enumerate(exprs)}
+    columns = ", ".join(e.values())
+    grouping = ", ".join(
+        f"({e[key]}, {e[parent]})" if parent is not None else f"({e[key]})" for key, parent in sets
     )
-    con.execute(f"create or replace temp table {table} as select * from arrow")
-    return len(keys)
+    rows = execute(
+        con,
+        f"""
+        select {columns}, grouping({columns}) as g
+        from (
+            select {", ".join(f"{sql} as {e[sql]}" for sql in exprs)}
+            from {cells}
+        )
+        group by grouping sets ({grouping})
+        """,
+    ).fetchall()
+    # grouping(e0, ..., e<n-1>): bit n-1-i is set when e<i> is not in the row's grouping set.
+    n = len(exprs)
+    out: dict[tuple[str, str | None], list[tuple[str, str | None]]] = {}
+    routes = []
+    for key, parent in sets:
+        used = {exprs.index(key)} | ({exprs.index(parent)} if parent is not None else set())
+        g = sum(1 << (n - 1 - i) for i in range(n) if i not in used)
+        pj = exprs.index(parent) if parent is not None else None
+        routes.append((g, exprs.index(key), pj, out.setdefault((key, parent), [])))
+    for row in rows:
+        for g, kj, pj, found_keys in routes:
+            if row[n] == g and row[kj] is not None:
+                found_keys.append((row[kj], row[pj] if pj is not None else None))
+    return out
 
 
 def category_resolver(name: str, spec: FieldSpec) -> Resolver:

@@ -15,15 +15,17 @@ from __future__ import annotations
 
 import csv
 import io
+import mmap
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from ciudadana.errors import UnreadableFile
 
 REJECTS = "_rejects"
+_BLANK_LINE = re.compile(rb"\n\r?\n")
 
 
 @dataclass(frozen=True)
@@ -72,25 +74,39 @@ def collect_rejects(
         else:
             reason = f"tiene {len(cells)} celdas y el encabezado {width}"
         rejected.append(Rejected(int(row), text, cells, reason))
-    columns = {
-        "__row": pa.array([r.row for r in rejected], pa.int64()),
-        "line": pa.array([r.line for r in rejected], pa.string()),
-        "reason": pa.array([r.reason for r in rejected], pa.string()),
-        "__cells": pa.array([len(r.cells) for r in rejected], pa.int64()),
-    }
-    for j in range(width):
-        columns[f"c{j}"] = pa.array(
-            [r.cells[j] if j < len(r.cells) else None for r in rejected], pa.string()
-        )
-    arrow = pa.table(columns)  # noqa: F841  (scanned by DuckDB below)
-    con.execute(f"create or replace temp table {REJECTS} as select * from arrow")
+    cell_columns = "".join(f", unnest(?::varchar[]) as c{j}" for j in range(width))
+    con.execute(
+        f"""
+        create or replace temp table {REJECTS} as
+        select
+            unnest(?::bigint[]) as __row,
+            unnest(?::varchar[]) as line,
+            unnest(?::varchar[]) as reason,
+            unnest(?::bigint[]) as __cells{cell_columns}
+        """,
+        [
+            [r.row for r in rejected],
+            [r.line for r in rejected],
+            [r.reason for r in rejected],
+            [len(r.cells) for r in rejected],
+            *([r.cells[j] if j < len(r.cells) else None for r in rejected] for j in range(width)),
+        ],
+    )
     return rejected
 
 
-def blank_records(data: bytes, first: int) -> list[int]:
-    """Row numbers (as DuckDB counts them) of blank lines after the header; quotes respected."""
-    if b"\n\n" not in data and b"\n\r\n" not in data:
+def blank_records(path: Path, first: int) -> list[int]:
+    """Row numbers (as DuckDB counts them) of blank lines after the header; quotes respected.
+
+    The file is searched in place (``mmap``, one pass): most files have no blank line, and are
+    not read again into memory to find that out.
+    """
+    if path.stat().st_size == 0:
         return []
+    with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as view:
+        if _BLANK_LINE.search(view) is None:
+            return []
+        data = view[:]
     blanks, record, quoted = [], 0, False
     for line in data.split(b"\n"):
         if not quoted:
@@ -111,12 +127,7 @@ def renumber(con: duckdb.DuckDBPyConnection, table: str, first: int, gaps: list[
     if not gaps:
         return
     # Before the i-th gap (1-based) come gap - first - i good rows.
-    arrow = pa.table(  # noqa: F841  (scanned by DuckDB below)
-        {
-            "before": pa.array([g - first - i for i, g in enumerate(gaps, 1)], pa.int64()),
-            "passed": pa.array(range(1, len(gaps) + 1), pa.int64()),
-        }
-    )
+    before = [g - first - i for i, g in enumerate(gaps, 1)]
     con.execute(
         f"""
         create or replace temp table {table} as
@@ -124,12 +135,13 @@ def renumber(con: duckdb.DuckDBPyConnection, table: str, first: int, gaps: list[
         from {table} as r
         asof left join (
             select before, max(passed) as passed
-            from arrow
+            from (select unnest(?::bigint[]) as before, unnest(?::bigint[]) as passed)
             group by before
         ) as g
             on r.__row - {int(first)} > g.before
         order by __row
-        """
+        """,
+        [before, list(range(1, len(gaps) + 1))],
     )
 
 

@@ -178,6 +178,13 @@ def _load(
             "nada; informe este caso.",
             code="invariant-broken",
         )
+    if counts["unexplained"]:
+        raise CiudadanaError(
+            f"{file.name}: error interno, {counts['unexplained']} filas en cuarentena sin un "
+            "hallazgo de error que lo explique, o con él y cargadas. No se guardó nada; informe "
+            "este caso.",
+            code="invariant-broken",
+        )
     start, end = _period(con, spec)
     supersedes = (
         [r["load_id"] for r in wh.overlapping_loads(spec.id, start, end)] if start and end else []
@@ -235,15 +242,33 @@ def _iso(value: dt.date | None) -> str | None:
 
 
 def _counts(con: Any) -> dict[str, int]:
-    (loaded, quarantined) = con.execute(
-        "select count(*) filter (where not __error), count(*) filter (where __error) from _parsed"
+    """Rows loaded and quarantined; ``unexplained``: quarantined rows without an error finding,
+    or the reverse (none, by construction).
+    """
+    (loaded, quarantined, unexplained) = con.execute(
+        """
+        select
+            count(*) filter (where not p.__error),
+            count(*) filter (where p.__error),
+            count(*) filter (where p.__error <> (e.__row is not null))
+        from _parsed as p
+        left join (
+            select distinct __row
+            from _findings
+            where severity = 'error'
+        ) as e using (__row)
+        """
     ).fetchone()
     rejected = con.execute(
         "select count(*) from information_schema.tables where table_name = '_rejects'"
     ).fetchone()[0]
     if rejected:
         rejected = con.execute("select count(*) from _rejects").fetchone()[0]
-    return {"loaded": int(loaded), "quarantined": int(quarantined) + int(rejected)}
+    return {
+        "loaded": int(loaded),
+        "quarantined": int(quarantined) + int(rejected),
+        "unexplained": int(unexplained),
+    }
 
 
 def _period(con: Any, spec: SourceSpec) -> tuple[dt.date | None, dt.date | None]:
@@ -267,7 +292,7 @@ def _by_reason(wh: Warehouse, load_id: int) -> dict[str, dict[str, int]]:
         from findings
         where load_id = ?
         group by severity, code
-        order by n desc
+        order by n desc, code
         """,
         [load_id],
     ).fetchall()

@@ -9,7 +9,7 @@ import duckdb
 from ciudadana.ingest.compile import Compiled
 from ciudadana.ingest.readers import RAW, RawTable, row_label_sql
 from ciudadana.ingest.spec import SourceSpec
-from ciudadana.ingest.sql import ident, lit
+from ciudadana.ingest.sql import execute, ident, lit
 from ciudadana.ingest.vocabulary import RESTRICTED_EVENT_FIELDS, RESTRICTED_PERSON_FIELDS, ROLES
 
 PERSON_COLUMNS = (
@@ -52,7 +52,7 @@ class Stager:
         from ciudadana.warehouse.store import STAGED_TARGETS
 
         # A view: the rows are computed once, by the warehouse's insert, inside its transaction.
-        self.con.execute(f"create or replace temp view {STAGED_TARGETS[target]} as {sql}")
+        execute(self.con, f"create or replace temp view {STAGED_TARGETS[target]} as {sql}")
         self.tables.append(target)
 
     def run(self) -> list[str]:
@@ -105,10 +105,10 @@ class Stager:
         self.make(
             "event_offences",
             f"""
-            select distinct
+            select
                 {self.load_id}::integer as load_id,
                 __row as row_number,
-                unnest({c("offence")}) as iccs_code,
+                unnest({c("offence")}) as iccs_code,  -- each code once (ingest.lookups)
                 {c("offence", "n")}::varchar as national_code
             from _parsed
             where not __error
@@ -139,13 +139,20 @@ class Stager:
                        {lit(role)} as role, {", ".join(items)}
                 from _parsed
                 where not __error""")
-            if any(f"{role}.{n}" in self.compiled.fields for n in RESTRICTED_PERSON_FIELDS):
+            present = [
+                c(f"{role}.{n}")
+                for n in RESTRICTED_PERSON_FIELDS
+                if f"{role}.{n}" in self.compiled.fields
+            ]
+            if present:
+                # A person the source names or numbers; nothing to keep when every field is empty.
                 names = ", ".join(f"{c(f'{role}.{n}')} as {n}" for n in RESTRICTED_PERSON_FIELDS)
                 identities.append(f"""
                     select {self.load_id}::integer as load_id, __row as row_number,
                            {lit(role)} as role, {names}
                     from _parsed
-                    where not __error""")
+                    where not __error
+                      and ({" or ".join(f"{v} is not null" for v in present)})""")
         if persons:
             self.make("persons", "\nunion all\n".join(persons))
         if identities:

@@ -161,7 +161,8 @@ def _protect_column(
         # Published by an earlier release already (the threshold was lower then).
         report.already_public += len(stuck)
         primary -= stuck
-    forced |= {n for n, k in back.items() if k in set(already)}
+    carried = set(already)
+    forced |= {n for n, k in back.items() if k in carried}
     forced -= locked
     if not primary and not forced:
         return set(), set()

@@ -34,7 +34,7 @@ import pyarrow.parquet as pq
 import ciudadana
 from ciudadana.analysis.indicators import Catalogue, load_catalogue
 from ciudadana.errors import CiudadanaError
-from ciudadana.publish.cells import Table, build_tables, collect_rows
+from ciudadana.publish.cells import Table, build_tables, cell_key, collect_rows
 from ciudadana.publish.control import STATUS_FREE, control
 from ciudadana.publish.layout import (
     CURRENT,
@@ -169,18 +169,7 @@ def _load_control(root: Path, version: str | None, parents: dict[str, str]) -> d
     rows = pq.read_table(path).to_pylist()
     status = {}
     for r in rows:
-        status.setdefault((r["indicator"], int(r["year"])), {})[
-            (
-                r["grouping"],
-                r["time_period"],
-                r["territory"],
-                r["sex"],
-                r["age"],
-                r["pueblo"],
-                r["relationship"],
-                r["weapon"],
-            )
-        ] = r.pop("conf_status")
+        status.setdefault((r["indicator"], int(r["year"])), {})[cell_key(r)] = r.pop("conf_status")
     return {
         (t.indicator, t.year): (t, status[(t.indicator, t.year)])
         for t in build_tables(rows, parents)

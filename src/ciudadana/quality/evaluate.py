@@ -162,12 +162,9 @@ def located_sql() -> str:
     """)
 
 
-def reach_sql() -> str:
-    """Per kind, the share of faults a comparison across sources could see at all: the same
-    person is in a row of another export (``other_source``); that row and this one share a
-    valid identity number (``exact_key``)."""
-    return dedent("""
-        with rm as (
+#: The simulator's record map joined to the current loads, each record with its row number
+#: as the warehouse counts it (sheet k of a workbook: k * 1,000,000 + row).
+RECORD_MAP_CTE = """with rm as (
             select r.*, l.load_id,
                    case when q.sheets is not null and r.sheet <> ''
                         then list_position(q.sheets, r.sheet) * 1000000 + r.row
@@ -175,7 +172,19 @@ def reach_sql() -> str:
             from read_parquet(?) as r
             join loads as l on l.file_name = r.file and l.superseded_by is null
             left join quality_loads as q using (load_id)
-        ),
+        ),"""
+
+
+def _with_record_map(sql: str) -> str:
+    return dedent(sql.replace("{record_map}", RECORD_MAP_CTE))
+
+
+def reach_sql() -> str:
+    """Per kind, the share of faults a comparison across sources could see at all: the same
+    person is in a row of another export (``other_source``); that row and this one share a
+    valid identity number (``exact_key``)."""
+    return _with_record_map("""
+        {record_map}
         people as (
             select load_id, row_number, unnest([victim_id, aggressor_id]) as person
             from rm
@@ -279,17 +288,9 @@ def comparable_sql() -> str:
     """``_comparable``: each fault another current record could show (see the module), with
     those records (``witnesses``) and whether a finding names it. Parameter:
     ``record_map.parquet``."""
-    return dedent("""
+    return _with_record_map("""
         create or replace temp table _comparable as
-        with rm as (
-            select r.*, l.load_id,
-                   case when q.sheets is not null and r.sheet <> ''
-                        then list_position(q.sheets, r.sheet) * 1000000 + r.row
-                        else r.row end as row_number
-            from read_parquet(?) as r
-            join loads as l on l.file_name = r.file and l.superseded_by is null
-            left join quality_loads as q using (load_id)
-        ),
+        {record_map}
         records as (
             select rm.load_id, rm.row_number, x.role, x.person, rm.event_id, rm.file, rm.sheet,
                    rm.row, rm.duplicate_of_row,

@@ -13,6 +13,9 @@ import io
 import json
 import shutil
 import sqlite3
+import subprocess
+import sys
+import textwrap
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -387,3 +390,52 @@ def test_the_release_verb_prints_one_json_object(released_demo, tmp_path: Path) 
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["unchanged"] is True and data["disclosure"]["published"] > 0
+
+
+def test_a_script_with_busy_threads_and_no_main_guard_builds_the_same_release(
+    released_demo, tmp_path: Path
+) -> None:
+    """Disclosure control runs in fresh worker interpreters: never a fork of a process with
+    DuckDB or a server on other threads (a forked child can crash), never a re-run of the
+    caller's own script (as multiprocessing's spawn and forkserver do without a main guard)."""
+    folder = tmp_path / "ws"
+    shutil.copytree(released_demo.workspace, folder)
+    first = latest_release(folder)
+    before = _hashes(first)
+    shutil.rmtree(first)
+    script = tmp_path / "publicar.py"
+    script.write_text(
+        textwrap.dedent(
+            f"""
+            import threading, duckdb
+            from ciudadana.publish import control
+            from ciudadana.publish.release import build_release
+
+            calls = []
+            original = control._in_workers
+            control._in_workers = lambda *a: calls.append(1) or original(*a)
+            con = duckdb.connect({str(folder / "almacen.duckdb")!r}, read_only=True)
+            busy = threading.Event()
+
+            def query():
+                while not busy.is_set():
+                    con.cursor().execute("select count(*) from range(2000000)").fetchall()
+
+            worker = threading.Thread(target=query)
+            worker.start()
+            try:
+                print(build_release({str(folder)!r}).version, len(calls))
+            finally:
+                busy.set()
+                worker.join()
+            """
+        )
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr
+    version, workers_used = done.stdout.split()
+    assert version == first.name
+    assert workers_used == "1", "the demo is large enough to spread over worker processes"
+    assert _hashes(first) == before

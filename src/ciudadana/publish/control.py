@@ -20,12 +20,18 @@ Example:
 
 from __future__ import annotations
 
-import multiprocessing
 import os
+import pickle
+import subprocess
+import sys
 from collections.abc import Hashable, Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
+import ciudadana
+from ciudadana.errors import CiudadanaError
 from ciudadana.publish.cells import CellKey, Table
 from ciudadana.publish.suppression import (
     LinearTable,
@@ -205,9 +211,7 @@ def control(
     args = [(*jobs[i], threshold, protection, jobs[i][0].indicator in shares) for i in order]
     workers = min(os.cpu_count() or 1, len(args))
     if workers > 1 and sum(len(j[0].rows) for j in jobs) > 2_000:
-        context = multiprocessing.get_context("fork")  # pure computation: no files or locks held
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            results = list(pool.map(_control_one, *zip(*args, strict=True)))
+        results = _in_workers(args, workers)
     else:
         results = [_control_one(*a) for a in args]
     for i, (status, already) in zip(order, results, strict=True):
@@ -218,6 +222,40 @@ def control(
         report.secondary += sum(s == STATUS_SECONDARY for s in status.values())
         report.published += sum(s == STATUS_FREE for s in status.values())
     return report
+
+
+def _in_workers(args: list[tuple[Any, ...]], workers: int) -> list[tuple[dict[CellKey, str], int]]:
+    """``_control_one`` over every job, in ``workers`` fresh interpreters (``control_worker``).
+
+    Jobs go largest first to the least loaded worker; results come back in the jobs' order.
+    """
+    batches: list[list[int]] = [[] for _ in range(workers)]
+    load = [0] * workers
+    for i, job in enumerate(args):  # already sorted largest first
+        least = load.index(min(load))
+        batches[least].append(i)
+        load[least] += len(job[0].rows) + 1
+    env = dict(os.environ)
+    package_root = str(Path(ciudadana.__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
+
+    def run(batch: list[int]) -> list[tuple[dict[CellKey, str], int]]:
+        command = [sys.executable, "-m", "ciudadana.publish.control_worker"]
+        payload = pickle.dumps([args[i] for i in batch], protocol=pickle.HIGHEST_PROTOCOL)
+        done = subprocess.run(command, input=payload, capture_output=True, env=env, check=False)
+        if done.returncode != 0:
+            raise CiudadanaError(
+                "El control de divulgación falló en un proceso auxiliar "
+                f"(código {done.returncode}):\n{done.stderr.decode(errors='replace')[-2000:]}"
+            )
+        return pickle.loads(done.stdout)
+
+    results: list[tuple[dict[CellKey, str], int] | None] = [None] * len(args)
+    with ThreadPoolExecutor(workers) as pool:
+        for batch, out in zip(batches, pool.map(run, batches), strict=True):
+            for i, result in zip(batch, out, strict=True):
+                results[i] = result
+    return [r for r in results if r is not None]
 
 
 def _control_one(

@@ -31,9 +31,9 @@ from types import MappingProxyType
 import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
-from scipy.optimize import linprog
 
 from ciudadana.errors import CiudadanaError
+from ciudadana.publish import lp
 
 Cell = Hashable
 """A table cell: any hashable key with a stable ``repr``, e.g. ``("muni", "0101", "F")``."""
@@ -290,12 +290,12 @@ def extremes(
         costs = np.zeros(blocks * width)
         for b, (j, sense) in enumerate(chunk):
             costs[b * width + j] = sense
-        result = linprog(
+        result = lp.solve(
             costs,
-            A_eq=sparse.kron(sparse.identity(blocks, format="csr"), matrix, format="csr"),
-            b_eq=np.tile(rhs, blocks),
-            bounds=(0, cap),
-            method="highs",
+            sparse.kron(sparse.identity(blocks, format="csr"), matrix, format="csc"),
+            np.tile(rhs, blocks),
+            0.0,
+            cap,
         )
         if result.status != 0:  # rare numerical trouble: one LP per job
             out.extend(_alone(matrix, rhs, j, sense) for j, sense in chunk)
@@ -310,7 +310,7 @@ def extremes(
 def _alone(matrix: sparse.csr_matrix, rhs: NDArray[np.float64], j: int, sense: float) -> float:
     costs = np.zeros(matrix.shape[1])
     costs[j] = sense
-    result = linprog(costs, A_eq=matrix, b_eq=rhs, bounds=(0, None), method="highs")
+    result = lp.solve(costs, matrix, rhs)
     if result.status == 3:
         return math.inf
     if result.status != 0:

@@ -21,9 +21,10 @@ Example:
 from __future__ import annotations
 
 import os
-import pickle
 import subprocess
 import sys
+import tempfile
+import threading
 from collections.abc import Hashable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ from typing import Any
 import ciudadana
 from ciudadana.errors import CiudadanaError
 from ciudadana.publish.cells import CellKey, Table
+from ciudadana.publish.control_worker import read_frame, write_frame
 from ciudadana.publish.suppression import (
     LinearTable,
     audit,
@@ -227,35 +229,49 @@ def control(
 def _in_workers(args: list[tuple[Any, ...]], workers: int) -> list[tuple[dict[CellKey, str], int]]:
     """``_control_one`` over every job, in ``workers`` fresh interpreters (``control_worker``).
 
-    Jobs go largest first to the least loaded worker; results come back in the jobs' order.
+    Each worker takes the next job as soon as it is free (the jobs come largest first); results
+    come back in the jobs' order.
     """
-    batches: list[list[int]] = [[] for _ in range(workers)]
-    load = [0] * workers
-    for i, job in enumerate(args):  # already sorted largest first
-        least = load.index(min(load))
-        batches[least].append(i)
-        load[least] += len(job[0].rows) + 1
     env = dict(os.environ)
     package_root = str(Path(ciudadana.__file__).resolve().parent.parent)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
+    command = [sys.executable, "-m", "ciudadana.publish.control_worker"]
+    queue = iter(range(len(args)))
+    lock = threading.Lock()
+    results: dict[int, tuple[dict[CellKey, str], int]] = {}
 
-    def run(batch: list[int]) -> list[tuple[dict[CellKey, str], int]]:
-        command = [sys.executable, "-m", "ciudadana.publish.control_worker"]
-        payload = pickle.dumps([args[i] for i in batch], protocol=pickle.HIGHEST_PROTOCOL)
-        done = subprocess.run(command, input=payload, capture_output=True, env=env, check=False)
-        if done.returncode != 0:
-            raise CiudadanaError(
-                "El control de divulgación falló en un proceso auxiliar "
-                f"(código {done.returncode}):\n{done.stderr.decode(errors='replace')[-2000:]}"
-            )
-        return pickle.loads(done.stdout)
+    def work() -> None:
+        # Its messages go to a file: a full stderr pipe nobody reads would block the worker.
+        with (
+            tempfile.TemporaryFile() as messages,
+            subprocess.Popen(
+                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=messages, env=env
+            ) as child,
+        ):
+            assert child.stdin and child.stdout
+            try:
+                while True:
+                    with lock:
+                        i = next(queue, None)
+                    if i is None:
+                        break
+                    write_frame(child.stdin, args[i])
+                    results[i] = read_frame(child.stdout)
+                write_frame(child.stdin, None)
+            except (BrokenPipeError, EOFError) as exc:
+                child.kill()
+                child.wait()
+                messages.seek(0)
+                raise CiudadanaError(
+                    "El control de divulgación falló en un proceso auxiliar "
+                    f"(código {child.returncode}):\n"
+                    f"{messages.read().decode(errors='replace')[-2000:]}"
+                ) from exc
 
-    results: list[tuple[dict[CellKey, str], int] | None] = [None] * len(args)
     with ThreadPoolExecutor(workers) as pool:
-        for batch, out in zip(batches, pool.map(run, batches), strict=True):
-            for i, result in zip(batch, out, strict=True):
-                results[i] = result
-    return [r for r in results if r is not None]
+        for done in [pool.submit(work) for _ in range(workers)]:
+            done.result()
+    return [results[i] for i in range(len(args))]
 
 
 def _control_one(

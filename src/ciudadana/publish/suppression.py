@@ -35,9 +35,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
-from scipy.optimize import linprog
 
 from ciudadana.errors import CiudadanaError
+from ciudadana.publish import lp
 from ciudadana.publish.audit import (
     AuditResult,
     Cell,
@@ -456,15 +456,17 @@ def _perturbations(
 
 def _neighbourhood(st, c: int, movable: NDArray[np.bool_], radius: int | None) -> list[int]:
     """Movable cells within ``radius`` equations of cell ``c`` (all it reaches if None)."""
-    reach = np.array([c])
+    seen = np.zeros(len(st.cells), dtype=bool)
+    seen[c] = True
+    frontier = np.array([c])
     steps = 0
-    while radius is None or steps < radius:
-        step = np.concatenate([st.neighbours[i] for i in reach])
-        grown = np.union1d(reach, step[movable[step]])
-        if len(grown) == len(reach):
-            break
-        reach, steps = grown, steps + 1
-    return reach.tolist()
+    while len(frontier) and (radius is None or steps < radius):
+        step = np.concatenate([st.neighbours[i] for i in frontier])
+        step = step[movable[step] & ~seen[step]]
+        frontier = np.unique(step)
+        seen[frontier] = True
+        steps += 1
+    return np.flatnonzero(seen).tolist()
 
 
 class _Job:
@@ -541,12 +543,13 @@ def _solve(jobs: list[_Job]) -> list[_Moves | None]:
         ),
         shape=(int(row_at[-1]), int(col_at[-1])),
     )
-    result = linprog(
+    bounds = np.concatenate([job.bounds for job in jobs])
+    result = lp.solve(
         np.concatenate([job.cost for job in jobs]),
-        A_eq=a_eq,
-        b_eq=np.concatenate([job.b_eq for job in jobs]),
-        bounds=np.concatenate([job.bounds for job in jobs]),
-        method="highs",
+        a_eq,
+        np.concatenate([job.b_eq for job in jobs]),
+        bounds[:, 0],
+        bounds[:, 1],
     )
     if result.status == 2:
         if len(jobs) == 1:

@@ -189,6 +189,50 @@ def test_reconciled_counts_are_preliminary_until_validated(
     assert {c["status"] for c in again} == {"validado"}
 
 
+def test_the_worklist_asks_about_single_source_victims_of_homicide_not_of_every_complaint(
+    linked: Workspace,
+) -> None:
+    """Police, prosecutor and forensic institute must all record every violent death; an
+    intrafamily-violence complaint usually reaches one institution and is no discrepancy."""
+    found = dict(
+        rows(
+            linked,
+            "select category, count(*) from restricted.link_worklist "
+            "where issue = 'single-source' "
+            "and run_id = (select max(run_id) from restricted.link_worklist) group by category",
+        )
+    )
+    assert found.get("0101", 0) > 0
+    assert set(found) <= {"0101", "0109"}
+    counted = dict(
+        rows(
+            linked,
+            "select category, sum(single_source) from current_reconciled_counts group by all",
+        )
+    )
+    assert counted["0201"] == 0 and counted["0101"] == found["0101"]
+
+
+def test_every_category_several_sources_record_can_still_be_asked_about() -> None:
+    import datetime as dt
+
+    from ciudadana.linkage.reconcile import reconcile
+
+    day = dt.date(2020, 5, 3)
+    place = {"event_date": day, "territory_code": "0101", "department_code": "01", "sex": "female"}
+    recs = [
+        {"uid": 1, "source_id": "gtm/pnc-hechos", "iccs_code": "0201.02", **place},
+        {"uid": 2, "source_id": "gtm/mp-denuncias", "iccs_code": "0201.02", **place},
+        {"uid": 3, "source_id": "gtm/mp-denuncias", "iccs_code": "0201.02", **place},
+    ]
+    ids = {1: "H1", 2: "H1", 3: "H2"}
+    every = reconcile(recs, ids)
+    assert [w["issue"] for w in every.worklist] == ["single-source"]
+    homicide_only = reconcile(recs, ids, single_source_categories=["0101"])
+    assert homicide_only.worklist == []
+    assert homicide_only.counts[0]["victims"] == 2
+
+
 def test_reconciled_homicide_victims_equal_the_truth_within_the_uncertain_pairs(
     linked: Workspace,
 ) -> None:

@@ -6,8 +6,10 @@ month, department, category (the 4-digit ICCS code) and sex are those most of it
 the table validates its department and month (``validado``).
 
 The worklist lists, per department and month, what the table must resolve: a victim in one
-source only (``single-source``) when other sources record that category, records that disagree
-on the date (``date``), the municipality (``place``) or the victim's sex (``sex``).
+source only (``single-source``) when other sources record that category and every source is
+expected to record it in full (``single_source_categories``, homicide by default in the shipped
+settings), records that disagree on the date (``date``), the municipality (``place``) or the
+victim's sex (``sex``).
 
 Example:
     >>> place = {"territory_code": "0101", "department_code": "01", "sex": "female"}
@@ -26,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,6 +66,7 @@ def reconcile(
     records: Sequence[dict[str, Any]],
     event_ids: dict[int, str],
     validated: set[tuple[int, int, str]] | None = None,
+    single_source_categories: Collection[str] | None = None,
 ) -> Reconciliation:
     """Counts and worklist from event records and their event identifiers.
 
@@ -72,6 +75,8 @@ def reconcile(
             ``department_code``, ``sex`` and ``iccs_code``.
         event_ids: record ``uid`` -> event identifier (one victim of one event).
         validated: ``(year, month, department_code)`` the table has validated.
+        single_source_categories: categories where a victim in one source only is an issue
+            (``None``: every category more than one source records).
     """
     validated = validated or set()
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -80,7 +85,9 @@ def reconcile(
             groups[event_ids[rec["uid"]]].append(rec)
     covering: dict[str | None, set[str]] = defaultdict(set)
     for rec in records:
-        covering[category_of(rec.get("iccs_code"))].add(rec["source_id"])
+        cat = category_of(rec.get("iccs_code"))
+        if single_source_categories is None or cat in single_source_categories:
+            covering[cat].add(rec["source_id"])
     counts: Counter[tuple[Any, ...]] = Counter()
     single: Counter[tuple[Any, ...]] = Counter()
     per_source: Counter[tuple[Any, ...]] = Counter()

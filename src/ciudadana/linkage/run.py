@@ -215,7 +215,12 @@ def link_workspace(
         event_edges = [(a, b, p) for a, b, p in scored_pairs if p >= cut and ids[a] == ids[b]]
         event_edges += [(a, b, 1.0) for a, b in must]
         say("Conciliando las cifras")
-        rec = reconcile(records.to_pylist(), ids, snap.validations)
+        rec = reconcile(
+            records.to_pylist(),
+            ids,
+            snap.validations,
+            single_source_categories=loaded.settings.single_source_categories,
+        )
         pair_table, linked, review = pair_rows(run_id, "events", scored, loaded, decided)
         rows["restricted.event_registry"].append(
             registry_rows(

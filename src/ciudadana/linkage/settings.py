@@ -113,6 +113,21 @@ class Settings(_Model):
     training: Training
     thresholds: Thresholds = Thresholds()
     one_to_one: bool = False
+    #: Event linkage: ICCS categories (4 digits) every source is expected to record in full, as
+    #: homicide is in the monthly validation table. A victim that only one source records goes
+    #: to the worklist for these alone. ``None``: any category more than one source records.
+    single_source_categories: list[str] | None = None
+
+    @field_validator("single_source_categories")
+    @classmethod
+    def _categories(cls, value: list[str] | None) -> list[str] | None:
+        for code in value or []:
+            if not (len(code) == 4 and code.isdigit()):
+                raise ValueError(
+                    f"«{code}» no es una categoría ICCS de 4 dígitos (p. ej. 0101, homicidio "
+                    "intencional)."
+                )
+        return value
 
     @field_validator("comparisons", mode="before")
     @classmethod

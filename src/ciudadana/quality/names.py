@@ -95,36 +95,135 @@ def compare_names(
 
     ``frequency`` (how many records write a folded word) settles a typing slip: the writing
     whose odd word is far rarer holds it; without it, or when unclear, both are named.
+
+    Where both writings can be cut into given names and surnames and both parts differ (a
+    missing second given name beside a missing second surname; an abbreviation beside
+    surnames in another order), each part is told apart on its own. A writing with two
+    surnames that puts second the surname the other writing puts first (alone, or before a
+    married "DE ...") has them in the wrong order: the first surname is the one Guatemalans
+    keep when they drop one or take a husband's.
     """
     if not (a.known() and b.known()):
         return []
     ta, tb = units(a.text()), units(b.text())
     if ta == tb:
         return []
+    split = _split(a, b, ta, tb)
+    fa, fb = [fold(t) for t in ta], [fold(t) for t in tb]
+    compound = (
+        split is not None
+        and sorted(fa) != sorted(fb)
+        and all(_folded(x) != _folded(y) for x, y in ((split[0], split[2]), (split[1], split[3])))
+    )
+    found: list[Difference] = []
+    if compound:
+        ga, sa, gb, sb = split
+        for (mine, theirs), part in (((ga, gb), "given_names"), ((sa, sb), "surnames")):
+            for sides, kind in _kinds(mine, theirs, frequency):
+                found += [Difference(s, _field(a if s == "a" else b, part), kind) for s in sides]
+    else:
+        for sides, kind in _kinds(ta, tb, frequency):
+            found += _placed(sides, kind, a, b, ta, tb)
+    if split is not None:
+        for side in _first_surname_second(split[1], split[3]):
+            field = _field(a if side == "a" else b, "surnames")
+            if Difference(side, field, "order") not in found:
+                found.append(Difference(side, field, "order"))
+    return found
+
+
+def _kinds(
+    ta: list[str], tb: list[str], frequency: Callable[[str], int] | None
+) -> list[tuple[list[str], str]]:
+    """What kind of difference two writings (name units) show, and which side holds it. An
+    abbreviation may come with a missing part: ``MA. LUCÍA`` against ``MARÍA``."""
     fa, fb = [fold(t) for t in ta], [fold(t) for t in tb]
     if fa == fb:
-        na, nb = accents(a.text()), accents(b.text())
-        sides = ["a"] if na < nb else ["b"] if nb < na else ["a", "b"]
-        return _placed(sides, "accents", a, b, ta, tb)
-    found = []
-    for side, mine in (("a", fa), ("b", fb)):
-        if any(t.endswith(".") for t in mine):
-            found += _placed([side], "abbreviated", a, b, ta, tb)
-    if found:
-        return found
+        na, nb = accents(" ".join(ta)), accents(" ".join(tb))
+        return [((["a"] if na < nb else ["b"] if nb < na else ["a", "b"]), "accents")]
+    abbreviated = [s for s, mine in (("a", fa), ("b", fb)) if any(t.endswith(".") for t in mine)]
+    if abbreviated:
+        out: list[tuple[list[str], str]] = [(abbreviated, "abbreviated")]
+        ea, eb = _expanded(fa, fb), _expanded(fb, fa)
+        ca, cb = Counter(ea), Counter(eb)
+        if ca < cb:
+            out.append((["a"], "incomplete"))
+        elif cb < ca:
+            out.append((["b"], "incomplete"))
+        return out
     if sorted(fa) == sorted(fb):
-        return _placed(["a", "b"], "order", a, b, ta, tb)
+        return [(["a", "b"], "order")]
     married = [s for s, mine, other in (("a", fa, fb), ("b", fb, fa)) if _married(mine, other)]
     if married:
-        return _placed(married, "married", a, b, ta, tb)
+        return [(married, "married")]
     ca, cb = Counter(fa), Counter(fb)
     if ca < cb:
-        return _placed(["a"], "incomplete", a, b, ta, tb)
+        return [(["a"], "incomplete")]
     if cb < ca:
-        return _placed(["b"], "incomplete", a, b, ta, tb)
+        return [(["b"], "incomplete")]
     if _distance(" ".join(fa), " ".join(fb)) <= 2:
-        return _placed(_rarer(fa, fb, frequency), "typo", a, b, ta, tb)
-    return _placed(["a", "b"], "different", a, b, ta, tb)
+        return [(_rarer(fa, fb, frequency), "typo")]
+    return [(["a", "b"], "different")]
+
+
+def _expanded(mine: list[str], other: list[str]) -> list[str]:
+    """Abbreviated units (``MA.``) written as the other writing's unit they stand for."""
+    out = []
+    for t in mine:
+        stem = t.rstrip(".")
+        full = next((u for u in other if t.endswith(".") and u.startswith(stem)), None)
+        out.append(full or t)
+    return out
+
+
+def _folded(name_units: list[str]) -> list[str]:
+    return [fold(t) for t in name_units]
+
+
+def _field(writing: NameParts, part: str) -> str:
+    """The field of a writing that holds ``part`` (a whole name holds every part)."""
+    return part if writing.structured else "full_name"
+
+
+def _split(
+    a: NameParts, b: NameParts, ta: list[str], tb: list[str]
+) -> tuple[list[str], list[str], list[str], list[str]] | None:
+    """Given names and surnames of both writings: as a structured writing holds them, and a
+    whole name cut where it best matches the other's parts. ``None`` if neither is structured
+    or one lacks a part."""
+
+    def parts(w: NameParts) -> tuple[list[str], list[str]] | None:
+        given, surnames = units(w.given or ""), units(w.surnames or "")
+        return (given, surnames) if given and surnames else None
+
+    pa_ = parts(a) if a.structured else None
+    pb = parts(b) if b.structured else None
+    if pa_ is None and pb is None:
+        return None
+    if a.structured and pa_ is None or b.structured and pb is None:
+        return None
+    if pa_ is None:
+        assert pb is not None
+        k = _cut(b, ta)
+        pa_ = (ta[:k], ta[k:])
+    if pb is None:
+        k = _cut(a, tb)
+        pb = (tb[:k], tb[k:])
+    if not all((*pa_, *pb)):
+        return None
+    return pa_[0], pa_[1], pb[0], pb[1]
+
+
+def _first_surname_second(sa: list[str], sb: list[str]) -> list[str]:
+    """The side whose two surnames put second the one surname of the other writing (alone, or
+    before a married ``DE_`` unit), and the first one nowhere: it has them in another order."""
+    out = []
+    for side, mine, other in (("a", sa, sb), ("b", sb, sa)):
+        own = [fold(t) for t in mine if not t.startswith("DE_")]
+        theirs = [fold(t) for t in other if not t.startswith("DE_")]
+        if len(own) == 2 and len(theirs) == 1 and theirs[0] == own[1] != own[0]:
+            out.append(side)
+    return out
 
 
 def _rarer(fa: list[str], fb: list[str], frequency: Callable[[str], int] | None) -> list[str]:
@@ -164,13 +263,7 @@ def _parts(mine: NameParts, other: list[str], kind: str) -> list[str]:
     if not mine.structured:
         return ["full_name"]
     given, surnames = units(mine.given or ""), units(mine.surnames or "")
-    n = len(other)
-    head = _prefix_costs(given, other)  # head[k]: given names against other[:k]
-    tail = _prefix_costs(surnames[::-1], other[::-1])  # tail[m]: surnames against the last m
-    best = min(
-        range(n + 1),
-        key=lambda k: (head[k] + tail[n - k], n - k != 2, abs(k - len(given))),
-    )
+    best = _cut(mine, other)
     same = (
         (lambda x, y: x == y)
         if kind == "accents"
@@ -182,6 +275,28 @@ def _parts(mine: NameParts, other: list[str], kind: str) -> list[str]:
     if surnames and not same(surnames, other[best:]):
         parts.append("surnames")
     return parts or ["given_names" if given else "surnames"]
+
+
+def _cut(mine: NameParts, other: list[str]) -> int:
+    """Where the whole name ``other`` best splits into this structured writing's given names
+    (``other[:k]``) and surnames (two surnames on a tie, as Guatemalans write)."""
+    given, surnames = units(mine.given or ""), units(mine.surnames or "")
+    n = len(other)
+    head = _prefix_costs(given, other)  # head[k]: given names against other[:k]
+    # tail[m]: surnames against the last m units; in the other order at half a unit's cost
+    # (surnames swapped are a common fault, but the order as written comes first)
+    tail = [
+        min(x, y + 0.5)
+        for x, y in zip(
+            _prefix_costs(surnames[::-1], other[::-1]),
+            _prefix_costs(surnames, other[::-1]),
+            strict=True,
+        )
+    ]
+    return min(
+        range(n + 1),
+        key=lambda k: (head[k] + tail[n - k], n - k != 2, abs(k - len(given))),
+    )
 
 
 def _prefix_costs(a: list[str], b: list[str]) -> list[float]:

@@ -218,6 +218,59 @@ def simulator(args: argparse.Namespace) -> None:
             f"| of which only linked records showed | | | {after.linked['findings']:,} | "
             f"{_f(after.linked['precision'])} |"
         )
+    explained = within_tolerance(ws, after.cells)
+    print("\nComparable faults missed whose written value every witness allows (the rule's own")
+    print("tolerances: a birthday between two dates; a forensic date of death days after):\n")
+    print("| kind | comparable | found | missed | of which allowed | recall without them |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for k in after.kinds:
+        if k["kind"] in explained:
+            allowed = explained[k["kind"]]
+            found = round(k["recall_comparable"] * k["comparable"])
+            rest = k["comparable"] - allowed
+            print(
+                f"| {k['kind']} | {k['comparable']:,} | {found:,} | {k['comparable'] - found:,} "
+                f"| {allowed:,} | {_f(found / rest if rest else None)} |"
+            )
+
+
+def within_tolerance(ws: Any, cells: list[dict[str, Any]]) -> dict[str, int]:
+    """Missed comparable ages and dates whose written value each witness's record allows under
+    ``same-person-differs``'s tolerances: an age that a birthday between the two dates explains
+    (``persons.CrossSourcePersons.vote``), a forensic date 1-7 days after every witness's (a
+    death in hospital days after the attack, ``date_may_be_later_by_days``)."""
+    from ciudadana.warehouse import open_reader
+
+    con = open_reader(ws.warehouse_path)
+    try:
+        known = {
+            r[:3]: r[3:]
+            for r in con.execute(
+                "select p.load_id, p.row_number, p.role, "
+                "coalesce(e.date_occurrence, e.reference_date), p.age, e.source_id "
+                "from persons as p join events as e using (load_id, row_number)"
+            ).fetchall()
+        }
+    finally:
+        con.close()
+    out = {"age-off": 0, "date-shift": 0}
+    for c in cells:
+        if c["kind"] not in out or c["found"]:
+            continue
+        day, age, source = known[(c["load_id"], c["row_number"], c["role"])]
+        allowed = []
+        for w in c["witnesses"]:
+            their_day, their_age, _ = known[(w["load_id"], w["row_number"], w["role"])]
+            if day is None or their_day is None:
+                continue
+            days = (their_day - day).days
+            if c["kind"] == "date-shift":
+                allowed.append("inacif" in source and 1 <= -days <= 7)
+            elif age is not None and their_age is not None:
+                drift = abs(their_age - age - days / 365.25)
+                allowed.append(drift < (0.99 if abs(days) <= 31 else 1.99))
+        out[c["kind"]] += bool(allowed) and all(allowed)
+    return out
 
 
 def linked_witness(ws: Any, cells: list[dict[str, Any]]) -> dict[str, tuple[int, int]]:

@@ -113,6 +113,33 @@ def test_another_period_of_the_same_source_supersedes_nothing(
     assert query(workspace, "select count(*) from current_events") == [(6,)]
 
 
+def test_files_of_one_period_for_different_departments_both_stay_current(
+    workspace: Workspace, small_source: SmallSource, query: Query
+) -> None:
+    """Some institutions send one file per region and month: the second is no correction of
+    the first. A file that covers a department of the earlier one still replaces it."""
+    spec = small_source.spec()
+
+    def quarter(prefix: str, municipality: str) -> list[list[str]]:
+        days = ["01/01/2019", "15/02/2019", "31/03/2019"]
+        return [
+            [f"{prefix}{i}", d, municipality, "Robo", "Mujer", "30"] for i, d in enumerate(days)
+        ]
+
+    central = ingest_file(workspace, spec, small_source.csv(quarter("G", "0101"), "central.csv"))
+    north = ingest_file(workspace, spec, small_source.csv(quarter("P", "1701"), "peten.csv"))
+    assert north.supersedes == []
+    assert north.messages == [
+        f"La(s) carga(s) [{central.load_id}] cubren el mismo periodo en otros departamentos (un "
+        "archivo por región): siguen vigentes junto a esta. Si esta entrega las corrige, "
+        "inclúyalas en el mismo archivo."
+    ]
+    assert query(workspace, "select count(*) from current_events") == [(6,)]
+    both = quarter("G", "0108") + quarter("P", "1701")
+    again = ingest_file(workspace, spec, small_source.csv(both, "todo.csv"))
+    assert sorted(again.supersedes) == [central.load_id, north.load_id]
+
+
 # -- killed mid-way --------------------------------------------------------------------------------
 
 

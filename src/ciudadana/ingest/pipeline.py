@@ -186,9 +186,7 @@ def _load(
             code="invariant-broken",
         )
     start, end = _period(con, spec)
-    supersedes = (
-        [r["load_id"] for r in wh.overlapping_loads(spec.id, start, end)] if start and end else []
-    )
+    supersedes, beside = _superseded(wh, con, spec, start, end)
     record = LoadRecord(
         load_id=load_id,
         source_id=spec.id,
@@ -231,9 +229,20 @@ def _load(
         period=[_iso(start), _iso(end)],
         raw_path=str(raw_path),
         encoding=raw.encoding,
-        messages=[f"Reemplaza la(s) carga(s) {supersedes} del mismo periodo (entrega corregida)."]
-        if supersedes
-        else [],
+        messages=(
+            [f"Reemplaza la(s) carga(s) {supersedes} del mismo periodo (entrega corregida)."]
+            if supersedes
+            else []
+        )
+        + (
+            [
+                f"La(s) carga(s) {beside} cubren el mismo periodo en otros departamentos (un "
+                "archivo por región): siguen vigentes junto a esta. Si esta entrega las corrige, "
+                "inclúyalas en el mismo archivo."
+            ]
+            if beside
+            else []
+        ),
     )
 
 
@@ -269,6 +278,29 @@ def _counts(con: Any) -> dict[str, int]:
         "quarantined": int(quarantined) + int(rejected),
         "unexplained": int(unexplained),
     }
+
+
+def _superseded(
+    wh: Warehouse, con: Any, spec: SourceSpec, start: dt.date | None, end: dt.date | None
+) -> tuple[list[int], list[int]]:
+    """The current loads of this source and period that this load replaces (a corrected
+    re-delivery), and those it leaves current because their events fall in departments this
+    load has none of (one file per region and month, as some institutions send them)."""
+    if not (start and end):
+        return [], []
+    earlier = [r["load_id"] for r in wh.overlapping_loads(spec.id, start, end)]
+    if not earlier or spec.unit in ("aggregate", "population"):
+        return earlier, []
+    rows = con.execute(
+        "select distinct department_code from _stage_events where department_code is not null"
+    ).fetchall()
+    mine = {r[0] for r in rows}
+    replaced, beside = [], []
+    for load_id in earlier:
+        theirs = wh.load_departments(load_id)
+        disjoint = bool(mine) and bool(theirs) and not (mine & theirs)
+        (beside if disjoint else replaced).append(load_id)
+    return replaced, beside
 
 
 def _period(con: Any, spec: SourceSpec) -> tuple[dt.date | None, dt.date | None]:

@@ -234,6 +234,15 @@ class Warehouse:
             [source_id, start, end],
         )
 
+    def load_departments(self, load_id: int) -> set[str]:
+        """The departments a load's events fall in (empty for a load without events)."""
+        rows = self.con.execute(
+            "select distinct department_code from events "
+            "where load_id = ? and department_code is not null",
+            [load_id],
+        ).fetchall()
+        return {r[0] for r in rows}
+
     def commit_load(self, staged: StagedLoad) -> None:
         """Write a staged load in one transaction: all of it, or nothing at all."""
         rec = asdict(staged.record)

@@ -233,6 +233,43 @@ def test_every_category_several_sources_record_can_still_be_asked_about() -> Non
     assert homicide_only.counts[0]["victims"] == 2
 
 
+def test_quality_compares_the_aggressors_of_one_event_and_an_uncertain_pairs_victims(
+    linked: Workspace,
+) -> None:
+    """Besides the persons of the registry, linkage hands quality the aggressors recorded for
+    one event (two sources of the same fact name the same aggressor) and the two victims of an
+    uncertain event pair that are each other's best candidate (a victim without a name)."""
+    from ciudadana.linkage.discrepancies import groups_sql
+
+    groups: dict[str, list[tuple]] = {}
+    for load_id, row_number, role, group in rows(linked, groups_sql()):
+        groups.setdefault(group, []).append((load_id, row_number, role))
+    event_of = {
+        (load_id, row_number): event
+        for load_id, row_number, event in rows(
+            linked, "select load_id, row_number, event_id from restricted.current_event_registry"
+        )
+    }
+    aggressors = {g: members for g, members in groups.items() if g.startswith("A:")}
+    assert aggressors
+    for group, members in aggressors.items():
+        assert {role for *_, role in members} == {"aggressor"}
+        assert {f"A:{event_of[(lo, ro)]}" for lo, ro, _ in members} == {group}
+    uncertain = {g: members for g, members in groups.items() if g.startswith("R:")}
+    assert uncertain
+    review = {
+        frozenset({(a, b), (c, d)})
+        for a, b, c, d in rows(
+            linked,
+            "select load_id_l, row_number_l, load_id_r, row_number_r from restricted.link_pairs "
+            "where kind = 'events' and status = 'review'",
+        )
+    }
+    for members in uncertain.values():
+        assert len(members) == 2
+        assert frozenset((lo, ro) for lo, ro, _ in members) in review
+
+
 def test_reconciled_homicide_victims_equal_the_truth_within_the_uncertain_pairs(
     linked: Workspace,
 ) -> None:

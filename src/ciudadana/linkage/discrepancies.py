@@ -26,15 +26,64 @@ from ciudadana.workspace import Workspace
 
 
 def groups_sql() -> str:
-    """The current records of every person of the current registry with two or more."""
+    """Records that describe one person, in groups of two or more (current loads only):
+
+    - every person of the current person registry;
+    - the aggressors recorded for one event of the event registry (two sources that recorded
+      the same victim of the same fact name its aggressor too, even where the person linkage
+      could not tie the two writings of the aggressor's name);
+    - the two victims of an uncertain event pair (the review band of the latest event run),
+      where each is the other's most probable candidate: a victim the police recorded without
+      a name is tied to nobody else, and its age or date may be exactly what differs.
+    """
     return dedent("""
-        with current as (
+        with persons as (
             select r.load_id, r.row_number, r.role, r.person_id
             from restricted.current_person_registry as r
             semi join current_loads as l using (load_id)
+        ),
+        event_aggressors as (
+            select p.load_id, p.row_number, p.role, 'A:' || e.event_id as person_id
+            from restricted.current_event_registry as e
+            join persons as p using (load_id, row_number)
+            where p.role = 'aggressor'
+        ),
+        review as (
+            select *
+            from restricted.link_pairs
+            where kind = 'events' and status = 'review'
+              and run_id = (
+                  select max(run_id) from restricted.link_runs where kind = 'events'
+              )
+        ),
+        mutual as (
+            select l.*
+            from review as l
+            qualify match_probability = max(match_probability)
+                        over (partition by load_id_l, row_number_l)
+                and match_probability = max(match_probability)
+                        over (partition by load_id_r, row_number_r)
+        ),
+        review_victims as (
+            select load_id_l as load_id, row_number_l as row_number, role_l as role,
+                   'R:' || load_id_l || ':' || row_number_l || ':' || load_id_r || ':'
+                       || row_number_r as person_id
+            from mutual
+            union all
+            select load_id_r, row_number_r, role_r,
+                   'R:' || load_id_l || ':' || row_number_l || ':' || load_id_r || ':'
+                       || row_number_r
+            from mutual
+        ),
+        grouped as (
+            select * from persons
+            union all
+            select * from event_aggressors
+            union all
+            select v.* from review_victims as v semi join current_loads using (load_id)
         )
         select load_id, row_number, role, person_id
-        from current
+        from grouped
         qualify count(*) over (partition by person_id) > 1
         order by person_id, load_id, row_number, role
     """)

@@ -7,7 +7,8 @@ module hands its persons of two or more current records to
 :func:`ciudadana.quality.linked.compare_linked`, which compares them with the diagnosis's own
 rule (``same-person-differs``) and adds what it finds to the scorecard. The person registry
 already holds the victims linked across sources of each event (event links are edges of the
-person clustering), so the events need no pass of their own.
+person clustering); the event registry adds the aggressors recorded for one event, and its
+uncertain pairs the victims without a name (``groups_sql``).
 
 Example:
     >>> record_discrepancies(open_workspace("demo"))["findings"]  # doctest: +SKIP

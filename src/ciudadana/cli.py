@@ -29,6 +29,7 @@ from ciudadana.commands.common import (
     progress_bar,
     run,
 )
+from ciudadana.i18n import use_language, use_workspace_language
 
 app = typer.Typer(
     name="ciudadana",
@@ -49,10 +50,20 @@ __all__ = ["JsonOpt", "WorkspaceOpt", "app", "console", "emit_json", "out", "pro
 @app.callback()
 def main_options(
     debug: Annotated[bool, typer.Option("--debug", help="Registra cada sentencia SQL.")] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            help="Idioma de los mensajes: es o en. Por omisión, CIUDADANA_LANG, el del espacio "
+            "de trabajo, o es.",
+        ),
+    ] = None,
 ) -> None:
     logging.basicConfig(
         level=logging.DEBUG if debug else logging.WARNING, format="%(name)s: %(message)s"
     )
+    use_workspace_language(None)  # until a verb opens its workspace
+    run(False, lambda: use_language(lang))
 
 
 def main() -> None:

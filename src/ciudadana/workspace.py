@@ -15,6 +15,7 @@ from pathlib import Path
 import tomli_w
 
 from ciudadana.errors import CiudadanaError, NotAWorkspace
+from ciudadana.i18n import _, use_workspace_language
 
 CONFIG_NAME = "ciudadana.toml"
 WAREHOUSE_NAME = "almacen.duckdb"
@@ -109,17 +110,25 @@ def open_workspace(directory: Path | None = None) -> Workspace:
     config = root / CONFIG_NAME
     if not config.is_file():
         raise NotAWorkspace(
-            f"{root} no es un espacio de trabajo de Ciudadana (falta {CONFIG_NAME}). "
-            "Créelo con `ciudadana init DIR` o indique uno con --workspace DIR."
+            _(
+                "{root} no es un espacio de trabajo de Ciudadana (falta {config}). Créelo con "
+                "`ciudadana init DIR` o indique uno con --workspace DIR."
+            ).format(root=root, config=CONFIG_NAME)
         )
     try:
         data = tomllib.loads(config.read_text("utf-8")).get("workspace", {})
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise NotAWorkspace(f"{config} no se puede leer: {exc}. Corrija el archivo.") from exc
-    return Workspace(
+        raise NotAWorkspace(
+            _("{config} no se puede leer: {problem}. Corrija el archivo.").format(
+                config=config, problem=exc
+            )
+        ) from exc
+    ws = Workspace(
         root=root,
         country=str(data.get("country", "GTM")).upper(),
         territory_pack=str(data.get("territory_pack", data.get("country", "GTM"))).upper(),
         language=str(data.get("language", "es")),
         warehouse_name=str(data.get("warehouse", WAREHOUSE_NAME)),
     )
+    use_workspace_language(ws.language)
+    return ws

@@ -18,6 +18,7 @@ from ciudadana.commands.common import (
     run,
 )
 from ciudadana.errors import CiudadanaError
+from ciudadana.i18n import _
 
 app = typer.Typer()
 
@@ -107,19 +108,28 @@ def print_reports(reports: list[dict[str, Any]]) -> None:
             continue
         if r["status"] == "already-loaded":
             out.print(
-                f"[yellow]{r['file']}[/]: ya cargado (carga {r['load_id']}); "
-                "loaded: 0, nada cambió."
+                _("[yellow]{file}[/]: ya cargado (carga {load}); loaded: 0, nada cambió.").format(
+                    file=r["file"], load=r["load_id"]
+                )
             )
             continue
-        out.print(
-            f"[bold]{r['file']}[/] → carga {r['load_id']}: filas leídas {r['rows_in']} = "
-            f"cargadas {r['loaded']} + en cuarentena {r['quarantined']}"
-            + (f" (omitidas por la especificación: {r['skipped']})" if r["skipped"] else "")
+        line = _(
+            "[bold]{file}[/] → carga {load}: filas leídas {rows_in} = cargadas {loaded} + en "
+            "cuarentena {quarantined}"
+        ).format(
+            file=r["file"],
+            load=r["load_id"],
+            rows_in=r["rows_in"],
+            loaded=r["loaded"],
+            quarantined=r["quarantined"],
         )
+        if r["skipped"]:
+            line += _(" (omitidas por la especificación: {n})").format(n=r["skipped"])
+        out.print(line)
         for code, n in r["quarantined_by_reason"].items():
-            out.print(f"    cuarentena  {code}: {n}")
+            out.print(_("    cuarentena  {code}: {n}").format(code=code, n=n))
         for code, n in r["warnings_by_reason"].items():
-            out.print(f"    aviso       {code}: {n}")
+            out.print(_("    aviso       {code}: {n}").format(code=code, n=n))
         for msg in r["messages"]:
             out.print(f"    {msg}")
 

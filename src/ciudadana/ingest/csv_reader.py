@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 
 from ciudadana.errors import UnreadableFile
+from ciudadana.i18n import _
 from ciudadana.ingest import malformed
 from ciudadana.ingest.raw import RAW, RawTable, join_headers
 from ciudadana.ingest.spec import ReaderSpec
@@ -30,8 +31,10 @@ def detect_encoding(path: Path, declared: str) -> str:
         head = fh.read(8192)
     if b"\x00" in head and declared != "utf-16" and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise UnreadableFile(
-            f"{path.name}: no es un archivo de texto (contiene bytes nulos). ¿Es una hoja de "
-            "cálculo o un archivo comprimido con otra extensión?"
+            _(
+                "{file}: no es un archivo de texto (contiene bytes nulos). ¿Es una hoja de "
+                "cálculo o un archivo comprimido con otra extensión?"
+            ).format(file=path.name)
         )
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
@@ -45,9 +48,10 @@ def detect_encoding(path: Path, declared: str) -> str:
         if declared == "utf-8":
             line = data.count(b"\n", 0, exc.start) + 1
             raise UnreadableFile(
-                f"{path.name}, línea {line}: el archivo no está en UTF-8 (byte "
-                f"0x{data[exc.start]:02x}). Probablemente es Latin-1: declare "
-                '"encoding: latin-1" en reader, o "auto".'
+                _(
+                    "{file}, línea {line}: el archivo no está en UTF-8 (byte {byte}). "
+                    'Probablemente es Latin-1: declare "encoding: latin-1" en reader, o "auto".'
+                ).format(file=path.name, line=line, byte=f"0x{data[exc.start]:02x}")
             ) from exc
     # Windows-1252 uses 0x80-0x9f for printable signs (’ “ —); Latin-1 has controls there.
     return "cp1252" if re.search(rb"[\x80-\x9f]", data) else "latin-1"
@@ -72,8 +76,10 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, reader: ReaderSpec) -> 
         header_rows = [next(csv.reader([line], delimiter=delimiter)) for line in header_text]
         if reader.header_rows and not header_rows:
             raise UnreadableFile(
-                f"{path.name}: el archivo no tiene fila de encabezados (tiene "
-                f"{len(head_lines)} líneas). ¿Está truncado o vacío?"
+                _(
+                    "{file}: el archivo no tiene fila de encabezados (tiene {lines} líneas). "
+                    "¿Está truncado o vacío?"
+                ).format(file=path.name, lines=len(head_lines))
             )
         cut = len(head_lines) == first + _PREVIEW_LINES
         width = _width(header_rows, head_lines[first:], delimiter, cut)
@@ -90,13 +96,17 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, reader: ReaderSpec) -> 
         data = source.read_bytes()
         if 0 < data.count(b"\r\n") < data.count(b"\n"):
             raise UnreadableFile(
-                f"{path.name}: no se puede leer como CSV: mezcla finales de línea de Windows "
-                "(\\r\\n) y de Unix (\\n). Ábralo y guárdelo de nuevo como CSV, o pida a la "
-                "institución que lo exporte otra vez."
+                _(
+                    "{file}: no se puede leer como CSV: mezcla finales de línea de Windows "
+                    "(\\r\\n) y de Unix (\\n). Ábralo y guárdelo de nuevo como CSV, o pida a "
+                    "la institución que lo exporte otra vez."
+                ).format(file=path.name)
             ) from exc
         raise UnreadableFile(
-            f"{path.name}: no se puede leer como CSV ({str(exc).splitlines()[0]}). Revise el "
-            "separador, las comillas y la codificación en reader."
+            _(
+                "{file}: no se puede leer como CSV ({problem}). Revise el separador, las "
+                "comillas y la codificación en reader."
+            ).format(file=path.name, problem=str(exc).splitlines()[0])
         ) from exc
     finally:
         if source != path:

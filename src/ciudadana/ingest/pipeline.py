@@ -18,6 +18,7 @@ from typing import Any
 
 from ciudadana import __version__
 from ciudadana.errors import CiudadanaError, UnreadableFile
+from ciudadana.i18n import _
 from ciudadana.ingest.compile import Compiler
 from ciudadana.ingest.readers import RawTable, read_file
 from ciudadana.ingest.spec import LoadedSpec, SourceSpec, load_spec
@@ -78,10 +79,20 @@ def _metadata(spec: SourceSpec, raw: RawTable, file_name: str) -> dict[str, str]
         text = "\n".join(raw.title_lines) if rule.source == "title" else file_name
         match = re.search(rule.pattern, text)
         if not match:
-            where = "las líneas de título" if rule.source == "title" else "el nombre del archivo"
+            where = (
+                _("las líneas de título") if rule.source == "title" else _("el nombre del archivo")
+            )
             raise UnreadableFile(
-                f"{file_name}: no encontré «{name}» en {where} (patrón {rule.pattern!r}). "
-                f"Título leído: {text[:200]!r}. Corrija reader.metadata o el archivo."
+                _(
+                    "{file}: no encontré «{name}» en {where} (patrón {pattern}). Título leído: "
+                    "{title}. Corrija reader.metadata o el archivo."
+                ).format(
+                    file=file_name,
+                    name=name,
+                    where=where,
+                    pattern=repr(rule.pattern),
+                    title=repr(text[:200]),
+                )
             )
         values[name] = match.group(1)
     return values
@@ -111,7 +122,7 @@ def ingest_file(
     spec = loaded.spec
     file = Path(file)
     if not file.is_file():
-        raise UnreadableFile(f"No existe el archivo {file}. Revise la ruta.")
+        raise UnreadableFile(_("No existe el archivo {file}. Revise la ruta.").format(file=file))
     started = dt.datetime.now()
     say("guardando copia íntegra")
     sha = sha256_file(file)
@@ -129,8 +140,9 @@ def ingest_file(
                 quarantined=0,
                 raw_path=str(raw_path),
                 messages=[
-                    f"{file.name} ya se cargó (carga {same['load_id']}, "
-                    f"{same['rows_loaded']} filas); no se cambió nada."
+                    _("{file} ya se cargó (carga {load}, {rows} filas); no se cambió nada.").format(
+                        file=file.name, load=same["load_id"], rows=same["rows_loaded"]
+                    )
                 ],
             )
         try:
@@ -155,8 +167,10 @@ def _load(
     raw = read_file(con, raw_path, spec.reader, file.name)
     if raw.rows_in == 0:
         raise UnreadableFile(
-            f"{file.name}: no tiene filas de datos (solo encabezados o títulos). Pida el archivo "
-            "completo a la institución."
+            _(
+                "{file}: no tiene filas de datos (solo encabezados o títulos). Pida el archivo "
+                "completo a la institución."
+            ).format(file=file.name)
         )
     say("validando y mapeando")
     compiled = Compiler(con, spec, raw, file.name, _metadata(spec, raw, file.name), today).run()
@@ -164,8 +178,10 @@ def _load(
     file_findings = [
         (
             "column-renamed",
-            f"{file.name}: la columna «{want}» llegó como «{got}». Se usó; "
-            "confirme con la institución que es la misma.",
+            _(
+                "{file}: la columna «{wanted}» llegó como «{got}». Se usó; confirme con la "
+                "institución que es la misma."
+            ).format(file=file.name, wanted=want, got=got),
         )
         for want, got in compiled.drift
     ] + _header_drift(wh, spec.id, raw.headers, file.name)
@@ -230,15 +246,21 @@ def _load(
         raw_path=str(raw_path),
         encoding=raw.encoding,
         messages=(
-            [f"Reemplaza la(s) carga(s) {supersedes} del mismo periodo (entrega corregida)."]
+            [
+                _("Reemplaza la(s) carga(s) {loads} del mismo periodo (entrega corregida).").format(
+                    loads=supersedes
+                )
+            ]
             if supersedes
             else []
         )
         + (
             [
-                f"La(s) carga(s) {beside} cubren el mismo periodo en otros departamentos (un "
-                "archivo por región): siguen vigentes junto a esta. Si esta entrega las corrige, "
-                "inclúyalas en el mismo archivo."
+                _(
+                    "La(s) carga(s) {loads} cubren el mismo periodo en otros departamentos (un "
+                    "archivo por región): siguen vigentes junto a esta. Si esta entrega las "
+                    "corrige, inclúyalas en el mismo archivo."
+                ).format(loads=beside)
             ]
             if beside
             else []

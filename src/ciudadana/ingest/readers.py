@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 from ciudadana.errors import UnreadableFile
+from ciudadana.i18n import _
 from ciudadana.ingest import malformed
 from ciudadana.ingest.csv_reader import detect_encoding, read_csv
 from ciudadana.ingest.raw import RAW, SHEET_ROWS, RawTable, join_headers, row_label_sql
@@ -39,8 +40,10 @@ def sniff_format(path: Path, declared: str) -> str:
         head = fh.read(8192)
     if not head:
         raise UnreadableFile(
-            f"{path.name}: el archivo está vacío (0 bytes). Pida a la institución que lo envíe "
-            "de nuevo."
+            _(
+                "{file}: el archivo está vacío (0 bytes). Pida a la institución que lo envíe "
+                "de nuevo."
+            ).format(file=path.name)
         )
     is_zip, is_ole = head.startswith(b"PK\x03\x04"), head.startswith(b"\xd0\xcf\x11\xe0")
     actual = "xlsx" if is_zip else "xls" if is_ole else "csv"
@@ -55,8 +58,10 @@ def sniff_format(path: Path, declared: str) -> str:
         return actual
     if declared != actual:
         raise UnreadableFile(
-            f"{path.name}: la especificación dice que es {declared.upper()}, pero el contenido es "
-            f"{actual.upper()}. Revise que envió el archivo correcto o cambie reader.format."
+            _(
+                "{file}: la especificación dice que es {declared}, pero el contenido es "
+                "{actual}. Revise que envió el archivo correcto o cambie reader.format."
+            ).format(file=path.name, declared=declared.upper(), actual=actual.upper())
         )
     return actual
 
@@ -124,11 +129,15 @@ def _column_index(column: str | int, headers: list[str], path: Path) -> int:
 
     index = match_column(column, headers)
     if index is None:
-        raise UnreadableFile(f"{path.name}: no hay columna «{column}» (reader.skip_rows_where).")
+        raise UnreadableFile(
+            _("{file}: no hay columna «{column}» (reader.skip_rows_where).").format(
+                file=path.name, column=column
+            )
+        )
     return index
 
 
 def text_preview(path: Path, encoding: str, lines: int = 3) -> str:
     """The first lines of a text file, for messages."""
     with open(path, encoding=encoding, errors="replace") as fh:
-        return "".join(fh.readline() for _ in range(lines))
+        return "".join(fh.readline() for _line in range(lines))

@@ -9,6 +9,7 @@ import duckdb
 import pyarrow as pa
 
 from ciudadana.errors import UnreadableFile
+from ciudadana.i18n import _
 from ciudadana.ingest.raw import RAW, SHEET_ROWS, RawTable, cell_text, join_headers
 from ciudadana.ingest.spec import ReaderSpec
 
@@ -20,8 +21,10 @@ def read_sheet(
         sheets = _xlsx_rows(path, reader.sheet) if fmt == "xlsx" else _xls_rows(path, reader.sheet)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise UnreadableFile(
-            f"{path.name}: la hoja de cálculo está dañada o truncada ({exc}). Pida que la "
-            "envíen de nuevo."
+            _(
+                "{file}: la hoja de cálculo está dañada o truncada ({problem}). Pida que la "
+                "envíen de nuevo."
+            ).format(file=path.name, problem=exc)
         ) from exc
     top, first = reader.skip_rows, reader.skip_rows + reader.header_rows
     headers: list[str] | None = None
@@ -37,9 +40,11 @@ def read_sheet(
             titles = [" ".join(str(c) for c in r if c) for r in rows[:top]]
         elif found[: len(headers)] != headers:
             raise UnreadableFile(
-                f"{path.name}: la hoja «{name}» no tiene los mismos encabezados que la hoja "
-                f"«{sheets[0][0]}». Todas las hojas deben tener la misma estructura, o indique "
-                "una sola en reader.sheet."
+                _(
+                    "{file}: la hoja «{sheet}» no tiene los mismos encabezados que la hoja "
+                    "«{first}». Todas las hojas deben tener la misma estructura, o indique una "
+                    "sola en reader.sheet."
+                ).format(file=path.name, sheet=name, first=sheets[0][0])
             )
         # One sheet: the row as Excel shows it. Several: sheet k's row r is k * 1,000,000 + r.
         offset = (k + 1) * SHEET_ROWS if len(sheets) > 1 else 0
@@ -107,6 +112,7 @@ def _pick_sheets(names: list[str], sheet: str | int | None, path: Path) -> list[
     elif sheet in names:
         return [sheet]
     raise UnreadableFile(
-        f"{path.name}: no hay hoja «{sheet}». Hojas del archivo: {', '.join(names)}. "
-        "Corrija reader.sheet."
+        _(
+            "{file}: no hay hoja «{sheet}». Hojas del archivo: {sheets}. Corrija reader.sheet."
+        ).format(file=path.name, sheet=sheet, sheets=", ".join(names))
     )

@@ -44,6 +44,19 @@ def test_every_message_in_the_code_has_its_english_in_the_catalogue() -> None:
     assert sorted(m for m in in_code if not english[m].strip()) == []
 
 
+def test_no_message_hides_inside_an_f_string_where_the_catalogue_tools_cannot_see_it() -> None:
+    import re
+
+    hidden = re.compile(r"""\bf(["'])[^"']*\{[^}]*\b_\(""")
+    found = [
+        f"{path.relative_to(SOURCE)}:{n}"
+        for path in SOURCE.rglob("*.py")
+        for n, line in enumerate(path.read_text("utf-8").splitlines(), start=1)
+        if hidden.search(line)
+    ]
+    assert found == []
+
+
 def test_the_shipped_compiled_catalogue_is_the_catalogue() -> None:
     with (LOCALE / "en" / "LC_MESSAGES" / "ciudadana.mo").open("rb") as fh:
         compiled = {m.id: m.string for m in read_mo(fh) if m.id}
@@ -114,6 +127,30 @@ def test_an_english_workspace_speaks_english_without_being_asked(
     assert "already loaded (load 2); loaded: 0, nothing changed." in said(again)
     spanish = runner.invoke(app, ["--lang", "es", *args])
     assert "ya cargado (carga 2)" in said(spanish)
+
+
+def test_an_english_workspace_keeps_its_quarantine_reasons_in_english(
+    tmp_path: Path, small_source: SmallSource
+) -> None:
+    root = tmp_path / "ws-en"
+    assert runner.invoke(app, ["init", str(root), "--lang", "en"]).exit_code == 0
+    rows = [["A1", "31/02/2019", "0101", "Robo", "Mujer", "30"]]
+    rows += [["A2", "02/01/2019", "0101", "Robo", "Mujer", "abc"]]
+    bad = small_source.csv(rows, "febrero.csv")
+    loaded = runner.invoke(app, ["ingest", str(small_source.spec()), str(bad), "-w", str(root)])
+    assert loaded.exit_code == 0, loaded.output
+    found = json.loads(runner.invoke(app, ["quarantine", "-w", str(root), "--json"]).output)
+    messages = {r["row_number"]: r["message"] for r in found["rows"]}
+    assert messages[2].startswith('febrero.csv, row 2, field "fecha": "31/02/2019" is not a valid')
+    assert (
+        messages[3]
+        == 'febrero.csv, row 3, field "edad": "abc" is not a whole number. Correct the row.'
+    )
+    # What the warehouse stored keeps the language of the load.
+    later = json.loads(
+        runner.invoke(app, ["--lang", "es", "quarantine", "-w", str(root), "--json"]).output
+    )
+    assert {r["message"] for r in later["rows"]} == set(messages.values())
 
 
 def test_outside_a_workspace_the_error_says_so_in_english(tmp_path: Path) -> None:

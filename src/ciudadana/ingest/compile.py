@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from ciudadana.errors import UnreadableFile
+from ciudadana.i18n import _
 from ciudadana.ingest import fields, typed
 from ciudadana.ingest.columns import match_column, suggest_column
 from ciudadana.ingest.lookups import Lookup, Resolver, build_lookups
@@ -180,7 +181,7 @@ class Compiler:
             label,
             f"coalesce({raw}, '')",
             "missing-value",
-            lit(f"{what}. Complete la fila."),
+            lit(_("{what}. Complete la fila.").format(what=what)),
             severity="error",
         )
 
@@ -207,7 +208,7 @@ class Compiler:
             return fields.compile_cui(self, name, fs)
         r, u, label = self.cell(fs, name)
         if fs.required:
-            self.require(u, name, label, r, "falta un valor obligatorio")
+            self.require(u, name, label, r, _("falta un valor obligatorio"))
         if parse == "text":
             self.emit(name, f"case when {u} then null else {r} end")
         elif parse in ("integer", "number"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from ciudadana.i18n import _
 from ciudadana.ingest import lookups
 from ciudadana.ingest.spec import FieldSpec
 from ciudadana.ingest.sql import col, lit
@@ -67,26 +68,28 @@ def compile_number(
     c.emit(name, f"case when {u} then null{keep} else {p} end")
     if is_age:
         c.emit(name, f"case when {u} then 'unknown' else 'recorded' end", "s")
-    what = "un número entero" if parse == "integer" else "un número"
+    what = _("un número entero") if parse == "integer" else _("un número")
     c.check(
         f"not {u} and {p} is null",
         name,
         label,
         r,
         "invalid-number",
-        lit(f"no es {what}. Corrija la fila."),
+        lit(_("no es {what}. Corrija la fila.").format(what=what)),
         fs,
     )
     if outside:
-        rng = f"entre {low if low is not None else '-∞'} y {high if high is not None else '∞'}"
-        kept = " Se cargó la fila sin este valor." if keep else ""
+        rng = _("entre {low} y {high}").format(
+            low=low if low is not None else "-∞", high=high if high is not None else "∞"
+        )
+        kept = _(" Se cargó la fila sin este valor.") if keep else ""
         c.check(
             f"not {u} and ({outside})",
             name,
             label,
             r,
             "out-of-range",
-            lit(f"está fuera del rango admitido ({rng}).{kept}"),
+            lit(_("está fuera del rango admitido ({range}).").format(range=rng) + kept),
             fs,
         )
 
@@ -139,11 +142,11 @@ def compile_date(c: Compiler, name: str, fs: FieldSpec) -> None:
     keep = f" when {outside} then null" if fs.on_invalid == "warn" else ""
     c.emit(name, f"case when {u} then null{keep} else {p} end")
     if fs.required:
-        c.require(u, name, label, r, "falta la fecha, que es obligatoria")
+        c.require(u, name, label, r, _("falta la fecha, que es obligatoria"))
     hint = (
-        f"Use uno de los formatos declarados ({', '.join(fs.formats)})"
+        _("Use uno de los formatos declarados ({formats})").format(formats=", ".join(fs.formats))
         if fs.formats
-        else "Corrija la fila o declare «formats» en la especificación"
+        else _("Corrija la fila o declare «formats» en la especificación")
     )
     c.check(
         f"not {u} and {p} is null",
@@ -151,7 +154,7 @@ def compile_date(c: Compiler, name: str, fs: FieldSpec) -> None:
         label,
         r,
         "invalid-date",
-        lit(f"no es una fecha válida. {hint}."),
+        lit(_("no es una fecha válida. {hint}.").format(hint=hint)),
         fs,
     )
     c.check(
@@ -161,8 +164,9 @@ def compile_date(c: Compiler, name: str, fs: FieldSpec) -> None:
         r,
         "date-out-of-range",
         lit(
-            f"está fuera del periodo admitido ({low.isoformat()} a "
-            f"{high.isoformat()}). Corrija la fila."
+            _("está fuera del periodo admitido ({low} a {high}). Corrija la fila.").format(
+                low=low.isoformat(), high=high.isoformat()
+            )
         ),
         fs,
     )
@@ -201,7 +205,7 @@ def compile_lookup(
             label,
             f"coalesce({r}, '')",
             "missing-offence",
-            lit("falta el delito. Complete la fila."),
+            lit(_("falta el delito. Complete la fila.")),
             severity="error",
         )
     elif parse == "territory":

@@ -23,6 +23,7 @@ from pathlib import Path
 import duckdb
 
 from ciudadana.errors import UnreadableFile
+from ciudadana.i18n import _
 
 REJECTS = "_rejects"
 _BLANK_LINE = re.compile(rb"\n\r?\n")
@@ -60,19 +61,23 @@ def collect_rejects(
         quoting = text.startswith('"') or f'{delimiter}"' in text
         if quoting and text.count('"') % 2 == 1:
             raise UnreadableFile(
-                f'{file_name}, fila {row}: una comilla (") se abre y no se cierra, así que las '
-                "filas siguientes no se pueden separar. El archivo parece truncado o la fila "
-                "tiene una comilla de más: pida el archivo completo o corrija esa fila. No se "
-                "guardó nada."
+                _(
+                    '{file}, fila {row}: una comilla (") se abre y no se cierra, así que las '
+                    "filas siguientes no se pueden separar. El archivo parece truncado o la fila "
+                    "tiene una comilla de más: pida el archivo completo o corrija esa fila. No se "
+                    "guardó nada."
+                ).format(file=file_name, row=row)
             )
         try:
             cells = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
         except csv.Error:
             cells = [text]
         if "UNQUOTED VALUE" in (kinds or []):
-            reason = "tiene texto pegado a una celda entre comillas"
+            reason = _("tiene texto pegado a una celda entre comillas")
         else:
-            reason = f"tiene {len(cells)} celdas y el encabezado {width}"
+            reason = _("tiene {cells} celdas y el encabezado {width}").format(
+                cells=len(cells), width=width
+            )
         rejected.append(Rejected(int(row), text, cells, reason))
     cell_columns = "".join(f", unnest(?::varchar[]) as c{j}" for j in range(width))
     con.execute(

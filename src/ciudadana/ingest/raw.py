@@ -9,18 +9,22 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from ciudadana.i18n import _
+from ciudadana.ingest.sql import lit
+
 RAW = "_raw"
 SHEET_ROWS = 1_000_000
 
 
 def row_label_sql(row: str, sheets: list[str]) -> str:
     """SQL text naming a row as a person finds it: ``fila 12`` or ``hoja «2019», fila 12``."""
+    row_word, sheet_word = _("fila"), _("hoja")
     if not sheets:
-        return f"'fila ' || {row}"
+        return f"{lit(row_word + ' ')} || {row}"
     names = "[" + ", ".join("'" + s.replace("'", "''") + "'" for s in sheets) + "]"
     return (
-        f"'hoja «' || {names}[({row} // {SHEET_ROWS})::integer] || '», fila ' || "
-        f"({row} % {SHEET_ROWS})"
+        f"{lit(sheet_word + ' «')} || {names}[({row} // {SHEET_ROWS})::integer] || "
+        f"{lit('», ' + row_word + ' ')} || ({row} % {SHEET_ROWS})"
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import duckdb
 
+from ciudadana.i18n import _
 from ciudadana.ingest.compile import Compiled
 from ciudadana.ingest.readers import RAW, RawTable, row_label_sql
 from ciudadana.ingest.spec import SourceSpec
@@ -245,13 +246,16 @@ class Stager:
             for code, message in self.file_findings
         )
         rejects = ""
+        row_word, field_word, restricted = _("fila"), _("campo"), _("(dato reservado)")
+        cut_head = _(": la fila no se puede separar en columnas (")
+        cut_tail = _("). Revise comillas y separadores o si el archivo está truncado.")
         if self.raw.rejected_lines:
             rejects = f"""
             union all
             select {self.load_id}::integer, __row, null, null, null,
                    'malformed-row', 'error',
-                   {file} || ', fila ' || __row || ': la fila no se puede separar en columnas ('
-                   || reason || '). Revise comillas y separadores o si el archivo está truncado.'
+                   {file} || {lit(", " + row_word + " ")} || __row || {lit(cut_head)}
+                   || reason || {lit(cut_tail)}
             from _rejects"""
         # Values of personal fields never leave the restricted schema (see the quarantine).
         personal = [f"{role}.{name}" for role in ROLES for name in RESTRICTED_PERSON_FIELDS]
@@ -266,8 +270,9 @@ class Stager:
             select {self.load_id}::integer as load_id, __row as row_number, f.field as field,
                    f.col as column_name, {shown} as value, f.code as code,
                    f.severity as severity,
-                   {file} || ', ' || {row_label_sql("__row", self.raw.sheets)} || ', campo "'
-                       || f.col || '": ' || coalesce('"' || ({shown}) || '"', '(dato reservado)')
+                   {file} || ', ' || {row_label_sql("__row", self.raw.sheets)}
+                       || {lit(", " + field_word + ' "')} || f.col || '": '
+                       || coalesce('"' || ({shown}) || '"', {lit(restricted)})
                        || ' ' || coalesce(f.reason, '') as message
             from _findings as f
             {drift}

@@ -12,7 +12,7 @@ PACKAGE = Path(ciudadana.__file__).parent
 # Lower layers first. The warehouse sits under ingest because it is the only writer: ingest
 # hands it staged rows. demo/ feeds the chain only through files: it may use the standards.
 LAYERS = [
-    {"errors", "workspace"},
+    {"errors", "i18n", "workspace"},
     {"standards"},
     {"warehouse"},
     {"ingest"},

@@ -165,3 +165,9 @@ def test_an_unknown_language_is_refused_naming_the_available_ones() -> None:
     result = runner.invoke(app, ["--lang", "fr", "loads"])
     assert result.exit_code == 1
     assert "«fr»" in said(result) and "es, en" in said(result)
+
+
+def test_an_unknown_language_in_the_environment_is_refused_too() -> None:
+    result = runner.invoke(app, ["loads"], env={"CIUDADANA_LANG": "pt"})
+    assert result.exit_code == 1
+    assert "«pt»" in said(result) and "es, en" in said(result)

@@ -29,7 +29,7 @@ from ciudadana.commands.common import (
     progress_bar,
     run,
 )
-from ciudadana.i18n import use_language, use_workspace_language
+from ciudadana.i18n import check_environment, use_language, use_workspace_language
 
 app = typer.Typer(
     name="ciudadana",
@@ -63,6 +63,7 @@ def main_options(
         level=logging.DEBUG if debug else logging.WARNING, format="%(name)s: %(message)s"
     )
     use_workspace_language(None)  # until a verb opens its workspace
+    run(False, check_environment)
     run(False, lambda: use_language(lang))
 
 

@@ -61,10 +61,17 @@ def current_language() -> str:
     """The language messages are given in now."""
     if _chosen:
         return _chosen
-    env = os.environ.get(ENVIRONMENT)
-    if env:
-        return check_language(env.strip().lower())
+    env = os.environ.get(ENVIRONMENT, "").strip().lower()
+    if env in LANGUAGES:  # the CLI refuses any other value up front (``check_environment``)
+        return env
     return _workspace or "es"
+
+
+def check_environment() -> None:
+    """A clear error if ``CIUDADANA_LANG`` names a language that is not available."""
+    env = os.environ.get(ENVIRONMENT, "").strip().lower()
+    if env:
+        check_language(env)
 
 
 @cache

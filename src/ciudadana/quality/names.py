@@ -200,7 +200,7 @@ def _split(
     pb = parts(b) if b.structured else None
     if pa_ is None and pb is None:
         return None
-    if a.structured and pa_ is None or b.structured and pb is None:
+    if (a.structured and pa_ is None) or (b.structured and pb is None):
         return None
     if pa_ is None:
         assert pb is not None

@@ -171,3 +171,16 @@ def test_an_unknown_language_in_the_environment_is_refused_too() -> None:
     result = runner.invoke(app, ["loads"], env={"CIUDADANA_LANG": "pt"})
     assert result.exit_code == 1
     assert "«pt»" in said(result) and "es, en" in said(result)
+
+
+def test_a_spec_with_a_typo_is_explained_in_english_with_its_line(
+    workspace: Workspace, small_source: SmallSource
+) -> None:
+    text = small_source.spec_text.replace("fields:", "fields:\n  colour: {column: numero}", 1)
+    spec = small_source.spec(text, name="con_error.yaml")
+    data = small_source.csv([["A1", "02/01/2019", "0101", "Robo", "Mujer", "30"]])
+    args = ["--lang", "en", "ingest", str(spec), str(data), "-w", str(workspace.root), "--json"]
+    message = json.loads(runner.invoke(app, args).output)["message"]
+    assert "con_error.yaml: the spec has 1 problem(s):" in message
+    assert "unknown fields: colour; valid ones:" in message
+    assert message.endswith("Correct those lines; the field reference is in docs/specs.md.")

@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ciudadana.errors import InvalidSpec
+from ciudadana.i18n import _
 from ciudadana.ingest.vocabulary import (
     CODE_LISTS,
     COUNTING_UNITS,
@@ -110,7 +111,7 @@ class FieldSpec(_Model):
     def _one_origin(self) -> FieldSpec:
         origins = [x for x in (self.column, self.parts, self.value, self.metadata) if x is not None]
         if len(origins) != 1:
-            raise ValueError("indique exactamente uno de: column, parts, value, metadata")
+            raise ValueError(_("indique exactamente uno de: column, parts, value, metadata"))
         return self
 
     def columns(self) -> list[str | int]:
@@ -154,7 +155,9 @@ class SourceSpec(_Model):
         unknown = sorted(set(value) - set(EVENT_FIELDS))
         if unknown:
             raise ValueError(
-                f"campos desconocidos: {', '.join(unknown)}; válidos: {', '.join(EVENT_FIELDS)}"
+                _("campos desconocidos: {unknown}; válidos: {valid}").format(
+                    unknown=", ".join(unknown), valid=", ".join(EVENT_FIELDS)
+                )
             )
         for name, spec in value.items():
             _check_codes(name, spec, ("total",) if name == "sex" else ())
@@ -166,7 +169,9 @@ class SourceSpec(_Model):
         unknown = sorted(set(value) - set(PERSON_FIELDS))
         if unknown:
             raise ValueError(
-                f"campos desconocidos: {', '.join(unknown)}; válidos: {', '.join(PERSON_FIELDS)}"
+                _("campos desconocidos: {unknown}; válidos: {valid}").format(
+                    unknown=", ".join(unknown), valid=", ".join(PERSON_FIELDS)
+                )
             )
         for name, spec in value.items():
             _check_codes(name, spec)
@@ -176,11 +181,13 @@ class SourceSpec(_Model):
     def _coherent(self) -> SourceSpec:
         if self.unit in ("aggregate", "population"):
             if "value" not in self.fields and self.unpivot is None:
-                raise ValueError(f"unit {self.unit}: declare fields.value o unpivot")
+                raise ValueError(
+                    _("unit {unit}: declare fields.value o unpivot").format(unit=self.unit)
+                )
         elif self.date_semantics is None:
-            raise ValueError("declare date_semantics: occurrence o registration")
+            raise ValueError(_("declare date_semantics: occurrence o registration"))
         if self.unit != "population" and self.unit != "aggregate" and "offence" not in self.fields:
-            raise ValueError("declare fields.offence (código o etiqueta nacional -> ICCS)")
+            raise ValueError(_("declare fields.offence (código o etiqueta nacional -> ICCS)"))
         assert self.unit in COUNTING_UNITS
         return self
 
@@ -196,8 +203,9 @@ def _check_codes(name: str, spec: FieldSpec, extra: tuple[str, ...] = ()) -> Non
         bad.append(spec.default)
     if bad:
         raise ValueError(
-            f"{name}: valores {', '.join(repr(b) for b in bad)} no están en la lista "
-            f"({', '.join(allowed)})"
+            _("{name}: valores {values} no están en la lista ({allowed})").format(
+                name=name, values=", ".join(repr(b) for b in bad), allowed=", ".join(allowed)
+            )
         )
 
 
@@ -267,10 +275,18 @@ def parse_spec(text: str, *, name: str = "<spec>", path: str = "<spec>") -> Load
         data = yaml.load(text, Loader=TextLoader)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f", línea {mark.line + 1}" if mark else ""
-        raise InvalidSpec(f"{path}{where}: el YAML no se puede leer ({exc}).") from exc
+        where = _(", línea {line}").format(line=mark.line + 1) if mark else ""
+        raise InvalidSpec(
+            _("{path}{where}: el YAML no se puede leer ({problem}).").format(
+                path=path, where=where, problem=exc
+            )
+        ) from exc
     if not isinstance(data, dict):
-        raise InvalidSpec(f"{path}: una especificación es un mapa YAML (id, title, fields...).")
+        raise InvalidSpec(
+            _("{path}: una especificación es un mapa YAML (id, title, fields...).").format(
+                path=path
+            )
+        )
     try:
         spec = SourceSpec.model_validate(data)
     except ValidationError as exc:
@@ -279,13 +295,19 @@ def parse_spec(text: str, *, name: str = "<spec>", path: str = "<spec>") -> Load
         for err in exc.errors():
             loc = tuple(x for x in err["loc"] if not str(x).startswith("function-after"))
             line = line_of(index, loc)
-            where = ".".join(str(x) for x in loc) or "(raíz)"
+            where = ".".join(str(x) for x in loc) or _("(raíz)")
             msg = spanish_error(err)
-            lines.append(f"  línea {line}: {where}: {msg}" if line else f"  {where}: {msg}")
+            lines.append(
+                _("  línea {line}: {where}: {problem}").format(line=line, where=where, problem=msg)
+                if line
+                else f"  {where}: {msg}"
+            )
         raise InvalidSpec(
-            f"{path}: la especificación tiene {len(lines)} problema(s):\n"
+            _("{path}: la especificación tiene {n} problema(s):").format(path=path, n=len(lines))
+            + "\n"
             + "\n".join(lines)
-            + "\nCorrija esas líneas; la referencia de campos está en docs/specs.md."
+            + "\n"
+            + _("Corrija esas líneas; la referencia de campos está en docs/specs.md.")
         ) from exc
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return LoadedSpec(spec=spec, name=name, path=path, sha256=sha)
@@ -294,11 +316,13 @@ def parse_spec(text: str, *, name: str = "<spec>", path: str = "<spec>") -> Load
 def spanish_error(err: dict[str, Any]) -> str:
     kind = err["type"]
     if kind == "extra_forbidden":
-        return "campo no previsto (¿error de escritura?)"
+        return _("campo no previsto (¿error de escritura?)")
     if kind == "missing":
-        return "falta este campo obligatorio"
+        return _("falta este campo obligatorio")
     if kind == "literal_error":
-        return f"valor no válido; {err['msg'].replace('Input should be', 'debe ser')}"
+        return _("valor no válido; {problem}").format(
+            problem=err["msg"].replace("Input should be", _("debe ser"))
+        )
     msg = str(err["msg"]).removeprefix("Value error, ")
     return msg
 
@@ -327,8 +351,10 @@ def find_spec(ref: str | Path, *, workspace_specs: Path | None = None) -> Path:
         if candidate.is_file():
             return candidate
     raise InvalidSpec(
-        f"No encuentro la especificación «{ref}». Indique la ruta de un .yaml o un nombre de "
-        f"las incluidas: {', '.join(shipped_spec_names()) or '(ninguna)'}."
+        _(
+            "No encuentro la especificación «{ref}». Indique la ruta de un .yaml o un nombre de "
+            "las incluidas: {shipped}."
+        ).format(ref=ref, shipped=", ".join(shipped_spec_names()) or _("(ninguna)"))
     )
 
 
@@ -338,7 +364,9 @@ def load_spec(ref: str | Path, *, workspace_specs: Path | None = None) -> Loaded
     try:
         text = path.read_text("utf-8")
     except UnicodeDecodeError as exc:
-        raise InvalidSpec(f"{path}: guarde la especificación en UTF-8.") from exc
+        raise InvalidSpec(
+            _("{path}: guarde la especificación en UTF-8.").format(path=path)
+        ) from exc
     root = shipped_specs_root()
     name = str(path.relative_to(root).with_suffix("")) if path.is_relative_to(root) else path.stem
     return parse_spec(text, name=name, path=str(path))

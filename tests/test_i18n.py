@@ -136,6 +136,7 @@ def test_an_english_workspace_keeps_its_quarantine_reasons_in_english(
     assert runner.invoke(app, ["init", str(root), "--lang", "en"]).exit_code == 0
     rows = [["A1", "31/02/2019", "0101", "Robo", "Mujer", "30"]]
     rows += [["A2", "02/01/2019", "0101", "Robo", "Mujer", "abc"]]
+    rows += [["A3", "02/01/2019", "9999", "Robo", "Mujer", "30"]]
     bad = small_source.csv(rows, "febrero.csv")
     loaded = runner.invoke(app, ["ingest", str(small_source.spec()), str(bad), "-w", str(root)])
     assert loaded.exit_code == 0, loaded.output
@@ -145,6 +146,10 @@ def test_an_english_workspace_keeps_its_quarantine_reasons_in_english(
     assert (
         messages[3]
         == 'febrero.csv, row 3, field "edad": "abc" is not a whole number. Correct the row.'
+    )
+    assert messages[4].startswith('febrero.csv, row 4, field "municipio": "9999"')
+    assert messages[4].endswith(
+        "Correct the row or add the name as an alias in the territory pack."
     )
     # What the warehouse stored keeps the language of the load.
     later = json.loads(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import duckdb
 
 from ciudadana.errors import CiudadanaError, InvalidSpec
+from ciudadana.i18n import _, current_language
 from ciudadana.ingest.spec import FieldSpec
 from ciudadana.ingest.sql import execute
 from ciudadana.ingest.text import normalize_key
@@ -151,8 +152,10 @@ def category_resolver(name: str, spec: FieldSpec) -> Resolver:
         return Answer(
             (UNKNOWN,),
             problem="unmapped-value",
-            message=f"«{raw}» no está previsto (se esperaba uno de: {expected[:200]}). "
-            f"Agréguelo al mapa de «{name}» en la especificación o corrija la fila.",
+            message=_(
+                "«{raw}» no está previsto (se esperaba uno de: {expected}). Agréguelo al mapa de "
+                "«{name}» en la especificación o corrija la fila."
+            ).format(raw=raw, expected=expected[:200], name=name),
             severity="error" if spec.on_invalid == "quarantine" else "warning",
         )
 
@@ -170,8 +173,10 @@ def offence_resolver(spec: FieldSpec) -> Resolver:
         for code in codes:
             if code not in iccs:
                 raise InvalidSpec(
-                    f"fields.offence.map: «{key}» -> «{code}», que no es un código ICCS. "
-                    'Escriba códigos oficiales como "0101" o "02051" (docs/iccs.md).'
+                    _(
+                        "fields.offence.map: «{key}» -> «{code}», que no es un código ICCS. "
+                        'Escriba códigos oficiales como "0101" o "02051" (docs/iccs.md).'
+                    ).format(key=key, code=code)
                 )
         table[normalize_key(key)] = codes
     unknown = {normalize_key(u) for u in spec.unknown}
@@ -179,7 +184,7 @@ def offence_resolver(spec: FieldSpec) -> Resolver:
     def resolve(raw: str | None, _parent: str | None) -> Answer:
         key = normalize_key(raw or "")
         if key in unknown:
-            return _unmapped(raw, "un marcador de «desconocido»", spec)
+            return _unmapped(raw, _("un marcador de «desconocido»"), spec)
         if key in table:
             return Answer(table[key])
         if spec.flags is not None:
@@ -192,13 +197,14 @@ def offence_resolver(spec: FieldSpec) -> Resolver:
                 )
                 if codes:
                     return Answer(codes)
-            return _unmapped(raw, f"un código de {len(spec.flags.codes)} posiciones válido", spec)
+            expected = _("un código de {n} posiciones válido").format(n=len(spec.flags.codes))
+            return _unmapped(raw, expected, spec)
         if spec.parse == "iccs" or not spec.map:
             try:
                 return Answer((iccs.normalize(raw or ""),))
             except CiudadanaError as exc:  # unknown or ambiguous code, with the reason
                 return Answer((), problem="unknown-iccs-code", message=str(exc))
-        return _unmapped(raw, "una etiqueta del mapa", spec)
+        return _unmapped(raw, _("una etiqueta del mapa"), spec)
 
     return resolve
 
@@ -207,8 +213,10 @@ def _unmapped(raw: str | None, expected: str, spec: FieldSpec) -> Answer:
     return Answer(
         (),
         problem="unmapped-offence",
-        message=f"el delito «{raw}» no tiene código ICCS (se esperaba {expected}). Agréguelo "
-        "a fields.offence.map en la especificación o corrija la fila.",
+        message=_(
+            "el delito «{raw}» no tiene código ICCS (se esperaba {expected}). Agréguelo a "
+            "fields.offence.map en la especificación o corrija la fila."
+        ).format(raw=raw, expected=expected),
         severity="error" if spec.on_invalid == "quarantine" else "warning",
     )
 
@@ -225,7 +233,7 @@ def territory_resolver(country: str, spec: FieldSpec, level: int | None) -> Reso
             return Answer(
                 (),
                 problem="unknown-territory",
-                message=f"«{raw}» es un marcador de territorio desconocido.",
+                message=_("«{raw}» es un marcador de territorio desconocido.").format(raw=raw),
                 severity="warning",
             )
         parent_code = None
@@ -240,9 +248,9 @@ def territory_resolver(country: str, spec: FieldSpec, level: int | None) -> Reso
             return Answer(
                 (),
                 problem=problem,
-                message=_without_value(resolution.message("es"))
-                + " Corrija la fila o agregue el nombre como alias en el paquete "
-                "territorial.",
+                message=_without_value(resolution.message(current_language()))
+                + " "
+                + _("Corrija la fila o agregue el nombre como alias en el paquete territorial."),
                 severity="error" if spec.on_invalid == "quarantine" else "warning",
             )
         top = resolution.code
@@ -253,8 +261,9 @@ def territory_resolver(country: str, spec: FieldSpec, level: int | None) -> Reso
                 (resolution.code,),
                 extra=top,
                 problem="territory-approximate",
-                message=f"«{raw}» se interpretó como {resolution.code} "
-                f"{pack.name(resolution.code)} (coincidencia aproximada).",
+                message=_(
+                    "«{raw}» se interpretó como {code} {name} (coincidencia aproximada)."
+                ).format(raw=raw, code=resolution.code, name=pack.name(resolution.code)),
                 severity="warning",
             )
         return Answer((resolution.code,), extra=top)

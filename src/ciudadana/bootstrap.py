@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ciudadana.i18n import _, current_language
 from ciudadana.ingest import LoadReport, ingest_file
 from ciudadana.ingest.spec import find_spec
 from ciudadana.standards.iccs import load_iccs
@@ -80,12 +81,13 @@ def init_workspace(
         find_spec(spec_name)
         loaded: LoadReport = ingest_file(ws, spec_name, population)
         report.population = loaded.to_dict()
-        report.notes.append(
-            pack.population_note_es if language == "es" else pack.population_note_en
-        )
+        english = current_language() == "en"
+        report.notes.append(pack.population_note_en if english else pack.population_note_es)
     elif population is None:
         report.notes.append(
-            "El paquete territorial no trae población: cargue una tabla de población con "
-            "`ciudadana ingest` antes de calcular tasas."
+            _(
+                "El paquete territorial no trae población: cargue una tabla de población con "
+                "`ciudadana ingest` antes de calcular tasas."
+            )
         )
     return report

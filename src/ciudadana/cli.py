@@ -1,14 +1,20 @@
 """``ciudadana``: one command, a verb per job. Each verb parses, calls one library function and
 renders the result: a table for people, one JSON object with ``--json`` for scripts. The verbs
 live in ``ciudadana.commands``, a module per group; this module assembles them.
+
+The help is written in Spanish in the code (docstrings, ``help=``) and given in the language
+that ``--lang`` (before the verb) or ``CIUDADANA_LANG`` asks for: :class:`LocalizedGroup`
+translates it through the catalogue before the command line is parsed.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Annotated
+from collections.abc import Sequence
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from ciudadana.commands import (
     demo,
@@ -29,9 +35,45 @@ from ciudadana.commands.common import (
     progress_bar,
     run,
 )
-from ciudadana.i18n import check_environment, use_language, use_workspace_language
+from ciudadana.i18n import (
+    check_environment,
+    language_in_args,
+    translate,
+    use_language,
+    use_workspace_language,
+)
+
+
+def translate_help(command: Any, lang: str) -> None:
+    """Give a Typer command, its options and every verb under it their help in ``lang``."""
+    for item in (command, *command.params):
+        help_text = getattr(item, "help", None)
+        if help_text:
+            item.help = translate(help_text, lang)
+    for verb in getattr(command, "commands", {}).values():
+        translate_help(verb, lang)
+
+
+class LocalizedGroup(TyperGroup):
+    """The ``ciudadana`` command: before parsing, its help (and every verb's) in the language
+    the command line asks for. Typer builds the commands anew for each run, so each run
+    translates its own copy."""
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: Sequence[str],
+        parent: typer.Context | None = None,
+        **extra: Any,
+    ) -> typer.Context:
+        lang = language_in_args(args)
+        if lang is not None:
+            translate_help(self, lang)
+        return super().make_context(info_name, list(args), parent=parent, **extra)
+
 
 app = typer.Typer(
+    cls=LocalizedGroup,
     name="ciudadana",
     help="Ciudadana: sistema de información de seguridad ciudadana. Un verbo por tarea.",
     no_args_is_help=True,

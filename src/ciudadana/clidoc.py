@@ -34,6 +34,12 @@ def cli_reference() -> str:
         "falla si queda desactualizada.",
         "",
     ]
+    general = [p for p in root.params if p.name not in ("install_completion", "show_completion")]
+    lines += ["## `ciudadana`", "", "```", "ciudadana [OPTIONS] VERBO [ARGS]...", "```", ""]
+    lines += [(root.help or "").strip(), "", "Opciones generales, antes del verbo:", ""]
+    lines += ["| parámetro | ayuda |", "|---|---|"]
+    lines += [f"| {', '.join(f'`{o}`' for o in p.opts)} | {p.help} |" for p in general]
+    lines.append("")
     for path, cmd in _commands(root, "ciudadana"):
         args = [
             f"{p.name.upper()}..." if getattr(p, "nargs", 1) == -1 else p.name.upper()

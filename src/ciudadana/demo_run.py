@@ -17,6 +17,7 @@ from typing import Any
 from ciudadana.analysis import IndicatorRequest, compute_indicators
 from ciudadana.bootstrap import init_workspace
 from ciudadana.demo import simulate
+from ciudadana.i18n import _, current_language
 from ciudadana.ingest import ingest_file
 from ciudadana.linkage import link_workspace
 from ciudadana.publish.release import build_release
@@ -98,7 +99,7 @@ def run_demo(
     directory = Path(directory).resolve()
     timings: dict[str, float] = {}
     start = time.perf_counter()
-    say("Creando el espacio de trabajo", 0.0)
+    say(_("Creando el espacio de trabajo"), 0.0)
     if (directory / CONFIG_NAME).exists():
         ws = open_workspace(directory)
     else:
@@ -109,7 +110,7 @@ def run_demo(
 
     t = time.perf_counter()
     out = directory / "simulacion"
-    say("Simulando el país y las exportaciones de cada institución", 0.05)
+    say(_("Simulando el país y las exportaciones de cada institución"), 0.05)
     simulation = simulate(
         out, seed=seed, persons=persons, first_year=first_year, last_year=last_year
     )
@@ -122,17 +123,17 @@ def run_demo(
     t = time.perf_counter()
     for i, (prefix, spec) in enumerate(DEMO_SPECS):
         for file in (f for f in exports if f.name.startswith(prefix)):
-            say(f"Cargando {file.name}", 0.3 + 0.7 * i / len(DEMO_SPECS))
+            say(_("Cargando {file}").format(file=file.name), 0.3 + 0.7 * i / len(DEMO_SPECS))
             report.loads.append(ingest_file(ws, spec, file).to_dict())
     timings["ingest"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    say("Diagnosticando la calidad de cada fuente", 0.85)
+    say(_("Diagnosticando la calidad de cada fuente"), 0.85)
     diagnosis = diagnose(ws)
     timings["quality"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    say("Enlazando personas y hechos entre instituciones", 0.9)
+    say(_("Enlazando personas y hechos entre instituciones"), 0.9)
     linked = link_workspace(ws)
     report.linkage = {
         "runs": linked.runs,
@@ -168,8 +169,10 @@ def run_demo(
     timings["quality"] += time.perf_counter() - t
 
     t = time.perf_counter()
-    say("Calculando indicadores", 0.95)
-    result = compute_indicators(ws, IndicatorRequest(codes=HEADLINE, smooth=False))
+    say(_("Calculando indicadores"), 0.95)
+    names_in = "en" if current_language() == "en" else "es"  # the catalogue's two languages
+    request = IndicatorRequest(codes=HEADLINE, smooth=False, lang=names_in)
+    result = compute_indicators(ws, request)
     names = {i["code"]: i["name"] for i in result.indicators}
     report.indicators = [
         {
@@ -190,7 +193,7 @@ def run_demo(
     released = None
     if release:
         t = time.perf_counter()
-        say("Preparando la publicación de datos abiertos (control de divulgación)", 0.97)
+        say(_("Preparando la publicación de datos abiertos (control de divulgación)"), 0.97)
         released = build_release(ws)
         report.release = {
             "version": released.version,
@@ -201,13 +204,20 @@ def run_demo(
         timings["release"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - start
     report.notes.append(
-        f"Cobertura de cada fuente y la verdad del simulador: {simulation.truth_dir}. "
-        "Lo rechazado, con fila y motivo: `ciudadana quarantine --workspace "
-        f"{directory}`."
+        _(
+            "Cobertura de cada fuente y la verdad del simulador: {truth}. Lo rechazado, con fila "
+            "y motivo: `ciudadana quarantine --workspace {workspace}`."
+        ).format(truth=simulation.truth_dir, workspace=directory)
     )
-    report.notes.append(f"Todos los indicadores: `ciudadana indicators --workspace {directory}`.")
+    report.notes.append(
+        _("Todos los indicadores: `ciudadana indicators --workspace {workspace}`.").format(
+            workspace=directory
+        )
+    )
     if released is not None:
         report.notes.append(
-            f"La publicación de datos abiertos (sin datos personales): {released.folder}."
+            _("La publicación de datos abiertos (sin datos personales): {folder}.").format(
+                folder=released.folder
+            )
         )
     return report

@@ -15,11 +15,10 @@ from pathlib import Path
 import tomli_w
 
 from ciudadana.errors import CiudadanaError, NotAWorkspace
-from ciudadana.i18n import _, use_workspace_language
+from ciudadana.i18n import LANGUAGES, _, use_workspace_language
 
 CONFIG_NAME = "ciudadana.toml"
 WAREHOUSE_NAME = "almacen.duckdb"
-LANGUAGES = ("es", "en")
 
 
 @dataclass(frozen=True)
@@ -70,21 +69,20 @@ def create_workspace(
     config = directory / CONFIG_NAME
     if config.exists() and not exist_ok:
         raise CiudadanaError(
-            f"{directory} ya es un espacio de trabajo ({CONFIG_NAME} existe). "
-            "Use otro directorio o trabaje en este con --workspace.",
+            _(
+                "{directory} ya es un espacio de trabajo ({config} existe). Use otro directorio "
+                "o trabaje en este con --workspace."
+            ).format(directory=directory, config=CONFIG_NAME),
             code="workspace-exists",
         )
-    if language not in LANGUAGES:
-        raise CiudadanaError(
-            f"Idioma «{language}» no disponible; use uno de: {', '.join(LANGUAGES)}.",
-            code="unknown-language",
-        )
+    _check_language(language, "--language")
     ws = Workspace(directory, country.upper(), country.upper(), language)
     for folder in (ws.root, ws.raw_dir, ws.specs_dir):
         folder.mkdir(parents=True, exist_ok=True)
     if not config.exists():
         config.write_text(
-            "# Espacio de trabajo de Ciudadana. País, paquete territorial e idioma.\n"
+            _("# Espacio de trabajo de Ciudadana. País, paquete territorial e idioma.")
+            + "\n"
             + tomli_w.dumps(
                 {
                     "workspace": {
@@ -97,6 +95,7 @@ def create_workspace(
             ),
             encoding="utf-8",
         )
+    use_workspace_language(ws.language)
     return ws
 
 
@@ -130,5 +129,16 @@ def open_workspace(directory: Path | None = None) -> Workspace:
         language=str(data.get("language", "es")),
         warehouse_name=str(data.get("warehouse", WAREHOUSE_NAME)),
     )
+    _check_language(ws.language, f"{config}: language")
     use_workspace_language(ws.language)
     return ws
+
+
+def _check_language(language: str, where: str) -> None:
+    if language not in LANGUAGES:
+        raise CiudadanaError(
+            _(
+                "{where}: el idioma «{language}» no está disponible; use uno de: {available}."
+            ).format(where=where, language=language, available=", ".join(LANGUAGES)),
+            code="unknown-language",
+        )

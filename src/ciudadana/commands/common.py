@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from ciudadana.errors import CiudadanaError
+from ciudadana.i18n import _, current_language
 
 console = Console(stderr=True)
 out = Console()
@@ -47,6 +48,17 @@ def run(as_json: bool, job: Callable[[], Any]) -> Any:
         else:
             console.print(f"[bold red]Error:[/] {exc.message}", highlight=False)
         raise typer.Exit(1) from None
+
+
+def names_language(lang: str | None) -> str:
+    """The language of names and notes kept in Spanish and English (indicators, policies): the
+    one a verb's ``--lang`` asks for, else the language of messages when it is one of those."""
+    return lang or (current_language() if current_language() in ("es", "en") else "es")
+
+
+def note_line(note: str, indent: str = "  ") -> str:
+    """A note under a verb's summary: ``  Nota: ...`` (in the language of messages)."""
+    return indent + _("[yellow]Nota:[/] {note}").format(note=note)
 
 
 def progress_bar(enabled: bool) -> Progress:

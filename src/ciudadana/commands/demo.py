@@ -18,6 +18,7 @@ from ciudadana.commands.common import (
 )
 from ciudadana.commands.ingest import print_reports
 from ciudadana.commands.serving import free_port, serve_release
+from ciudadana.i18n import _
 
 app = typer.Typer()
 
@@ -65,7 +66,7 @@ def demo(
         transient=True,
         disable=as_json,
     ) as bar:
-        task = bar.add_task("Demostración", total=1.0)
+        task = bar.add_task(_("Demostración"), total=1.0)
 
         def step(message: str, fraction: float) -> None:
             bar.update(task, description=message, completed=fraction)
@@ -95,37 +96,59 @@ def demo(
         return f"{value:,}".replace(",", " ")  # 119 754: the thousands separator people read
 
     out.print(
-        f"\n[bold]Listo[/] en {report.timings['total']:.0f} s: {n(data['rows_in'])} filas "
-        f"leídas = {n(data['loaded'])} cargadas + {n(data['quarantined'])} en cuarentena, de "
-        f"{len(report.loads)} archivos de 6 instituciones."
+        "\n"
+        + _(
+            "[bold]Listo[/] en {seconds:.0f} s: {rows_in} filas leídas = {loaded} cargadas + "
+            "{quarantined} en cuarentena, de {files} archivos de 6 instituciones."
+        ).format(
+            seconds=report.timings["total"],
+            rows_in=n(data["rows_in"]),
+            loaded=n(data["loaded"]),
+            quarantined=n(data["quarantined"]),
+            files=len(report.loads),
+        )
     )
     if report.quality:
         table = Table(
-            "fuente",
-            "archivo",
-            "hallazgos",
-            "puntaje",
-            title="Calidad del dato (0-100, promedio de las dimensiones)",
+            _("fuente"),
+            _("archivo"),
+            _("hallazgos"),
+            _("puntaje"),
+            title=_("Calidad del dato (0-100, promedio de las dimensiones)"),
         )
         for q in report.quality:
             overall = f"{100 * q['overall']:.1f}" if q["overall"] is not None else "—"
             table.add_row(q["source_id"], q["file"], n(q["findings"]), overall)
         out.print(table)
-        out.print(f"Informe de calidad: {report.quality_report}")
+        out.print(_("Informe de calidad: {path}").format(path=report.quality_report))
     for linked in report.linkage.get("runs", []):
-        what = "personas" if linked["kind"] == "persons" else "hechos"
+        said = (
+            _(
+                "Registro de personas (restringido): {records} registros de las fuentes → "
+                "{clusters} personas distintas; {pairs} pares para revisión clerical "
+                "(`ciudadana link-review export`)."
+            )
+            if linked["kind"] == "persons"
+            else _(
+                "Registro de hechos (restringido): {records} registros de las fuentes → "
+                "{clusters} hechos distintos; {pairs} pares para revisión clerical "
+                "(`ciudadana link-review export`)."
+            )
+        )
         out.print(
-            f"Registro de {what} (restringido): {n(linked['records'])} registros de las fuentes "
-            f"→ {n(linked['clusters'])} {what} distintos; {n(linked['review_pairs'])} pares para "
-            "revisión clerical (`ciudadana link-review export`)."
+            said.format(
+                records=n(linked["records"]),
+                clusters=n(linked["clusters"]),
+                pairs=n(linked["review_pairs"]),
+            )
         )
     if report.indicators:
         years = sorted({r["year"] for r in report.indicators})
         table = Table(
-            "indicador",
-            "fuente",
+            _("indicador"),
+            _("fuente"),
             *[str(y) for y in years],
-            title="Tasas por 100 000 (intervalo de 95 %)",
+            title=_("Tasas por 100 000 (intervalo de 95 %)"),
         )
         for code in dict.fromkeys(r["code"] for r in report.indicators):
             rows = {r["year"]: r for r in report.indicators if r["code"] == code}
@@ -141,14 +164,16 @@ def demo(
                 ],
             )
         out.print(table)
-    out.print(f"Espacio de trabajo: {report.workspace}")
+    out.print(_("Espacio de trabajo: {path}").format(path=report.workspace))
     for note in report.notes:
         out.print(f"  {note}")
     if no_serve:
         out.print(
-            f"Tablero: {report.dashboard} (sírvalo con `ciudadana serve --workspace "
-            f"{report.workspace} --port {port}`)"
+            _(
+                "Tablero: {url} (sírvalo con `ciudadana serve --workspace {workspace} --port "
+                "{port}`)"
+            ).format(url=report.dashboard, workspace=report.workspace, port=port)
         )
         return
-    out.print(f"[bold]Tablero:[/] {report.dashboard}  (Ctrl+C para detenerlo)")
+    out.print(_("[bold]Tablero:[/] {url}  (Ctrl+C para detenerlo)").format(url=report.dashboard))
     serve_release(Path(report.release["folder"]), host, port)

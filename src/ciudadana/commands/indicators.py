@@ -12,21 +12,27 @@ from ciudadana.commands.common import (
     JsonOpt,
     WorkspaceOpt,
     emit_json,
+    names_language,
+    note_line,
     out,
     progress_bar,
     run,
 )
 from ciudadana.errors import CiudadanaError
+from ciudadana.i18n import N_, _
 
 app = typer.Typer()
 
 # == indicators and policy monitoring (analysis/, monitoring/) ====================================
 # This section belongs to the indicators: `ciudadana indicators` and `ciudadana monitor`.
 
-DIMENSION_HELP = (
+DIMENSION_HELP = N_(
     "Desagregación (se puede repetir o separar con comas): department, municipality, sex, "
     "age_group, age_broad, pueblo, relationship, weapon, quarter, month."
 )
+
+
+LANG_HELP = N_("Idioma de nombres y notas: es o en (por omisión, el de los mensajes).")
 
 
 def _split(values: list[str] | None) -> list[str]:
@@ -37,10 +43,11 @@ def _years(values: list[str] | None) -> list[int]:
     """``2019``, ``2015-2020`` or ``2015,2017`` into a list of years."""
     years: list[int] = []
     for item in _split(values):
-        first, _, last = item.partition("-")
+        first, _dash, last = item.partition("-")
         if not (first.isdigit() and (not last or last.isdigit())):
             raise CiudadanaError(
-                f"Año no válido: «{item}». Use 2019, 2015-2020 o 2015,2017.", code="invalid-year"
+                _("Año no válido: «{year}». Use 2019, 2015-2020 o 2015,2017.").format(year=item),
+                code="invalid-year",
             )
         years += list(range(int(first), int(last or first) + 1))
     return years
@@ -53,15 +60,15 @@ def _print_indicator_rows(rows: list[dict[str, Any]], limit: int) -> None:
         if any(r[d] != "total" for r in rows)
     ]
     table = Table(
-        "indicador",
-        "fuente",
-        "periodo",
-        "territorio",
+        _("indicador"),
+        _("fuente"),
+        _("periodo"),
+        _("territorio"),
         *dims,
-        "numerador",
-        "denominador",
-        "valor",
-        "IC 95 %",
+        _("numerador"),
+        _("denominador"),
+        _("valor"),
+        _("IC 95 %"),
         "",
     )
     for r in rows[:limit]:
@@ -77,11 +84,11 @@ def _print_indicator_rows(rows: list[dict[str, Any]], limit: int) -> None:
             f"{den:,.0f}" if den is not None else "—",
             "" if r["value"] is None else f"{r['value']:,}",
             interval,
-            "inestable" if r["unstable"] else "",
+            _("inestable") if r["unstable"] else "",
         )
     out.print(table)
     if len(rows) > limit:
-        out.print(f"… {len(rows) - limit} filas más: use --csv, --parquet o --json.")
+        out.print(_("… {n} filas más: use --csv, --parquet o --json.").format(n=len(rows) - limit))
 
 
 @app.command()
@@ -110,7 +117,7 @@ def indicators(
         Path | None, typer.Option("--parquet", help="Escribe un Parquet.")
     ] = None,
     limit: Annotated[int, typer.Option(help="Filas a mostrar en pantalla.")] = 40,
-    lang: Annotated[str, typer.Option("--lang", help="Idioma: es o en.")] = "es",
+    lang: Annotated[str | None, typer.Option("--lang", help=LANG_HELP)] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Indicadores del catálogo: tasas con intervalos exactos, por territorio, sexo, edad y periodo.
@@ -124,13 +131,21 @@ def indicators(
     """
     from ciudadana.analysis.indicators import IndicatorRequest, compute_indicators
     from ciudadana.analysis.indicators.output import list_indicators, write_csv, write_parquet
+    from ciudadana.workspace import open_workspace
 
     if action == "list":
-        items = list_indicators(lang)
+        items = list_indicators(names_language(lang))
         if as_json:
             emit_json({"ok": True, "indicators": items})
             return
-        table = Table("código", "indicador", "unidad", "cuenta", "fecha", "desagregaciones")
+        table = Table(
+            _("código"),
+            _("indicador"),
+            _("unidad"),
+            _("cuenta"),
+            _("fecha"),
+            _("desagregaciones"),
+        )
         for i in items:
             table.add_row(
                 i["code"],
@@ -146,10 +161,12 @@ def indicators(
 
         def refuse() -> None:
             raise CiudadanaError(
-                f"Acción desconocida «{action}»: use «list» o nada.", code="invalid-action"
+                _("Acción desconocida «{action}»: use «list» o nada.").format(action=action),
+                code="invalid-action",
             )
 
         run(as_json, refuse)
+    ws = run(as_json, lambda: open_workspace(workspace))  # its language applies from here
     request = run(
         as_json,
         lambda: IndicatorRequest(
@@ -158,12 +175,12 @@ def indicators(
             all_disaggregations=every,
             years=_years(year),
             source=source,
-            lang=lang,
+            lang=names_language(lang),
         ),
     )
     with progress_bar(not as_json) as bar:
-        bar.add_task("Calculando indicadores")
-        result = run(as_json, lambda: compute_indicators(workspace, request))
+        bar.add_task(_("Calculando indicadores"))
+        result = run(as_json, lambda: compute_indicators(ws, request))
     if csv_path is not None:
         write_csv(result, csv_path)
     if parquet_path is not None:
@@ -183,10 +200,10 @@ def indicators(
         for note in meta["notes"][1:]:
             out.print(f"  [yellow]{meta['code']}:[/] {note}")
     for note in result.notes:
-        out.print(f"  [yellow]Nota:[/] {note}")
+        out.print(note_line(note))
     for path in (csv_path, parquet_path):
         if path is not None:
-            out.print(f"Escrito {path} ({len(result.rows)} filas).")
+            out.print(_("Escrito {path} ({n} filas).").format(path=path, n=len(result.rows)))
 
 
 @app.command()
@@ -196,7 +213,7 @@ def monitor(
         str | None,
         typer.Option(help="Política: archivo YAML o una incluida (por omisión, el ejemplo)."),
     ] = None,
-    lang: Annotated[str, typer.Option("--lang", help="Idioma: es o en.")] = "es",
+    lang: Annotated[str | None, typer.Option("--lang", help=LANG_HELP)] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Monitoreo de una política: línea de base, meta, último valor, avance, semáforo y tendencia.
@@ -208,23 +225,25 @@ def monitor(
     Ejemplo: ciudadana monitor --policy politica-prevencion.yaml --json
     """
     from ciudadana.monitoring import monitor_policy
+    from ciudadana.workspace import open_workspace
 
-    report = run(as_json, lambda: monitor_policy(workspace, policy, lang=lang))
+    ws = run(as_json, lambda: open_workspace(workspace))  # its language applies from here
+    report = run(as_json, lambda: monitor_policy(ws, policy, lang=names_language(lang)))
     if as_json:
         emit_json({"ok": True, **report.to_dict()})
         return
     out.print(f"[bold]{report.title}[/]")
     colours = {"green": "green", "amber": "yellow", "red": "red", "grey": "bright_black"}
     table = Table(
-        "indicador",
-        "territorio",
-        "base",
-        "meta",
-        "último",
-        "esperado",
-        "avance %",
-        "semáforo",
-        "tendencia anual",
+        _("indicador"),
+        _("territorio"),
+        _("base"),
+        _("meta"),
+        _("último"),
+        _("esperado"),
+        _("avance %"),
+        _("semáforo"),
+        _("tendencia anual"),
     )
     for r in report.rows:
         trend = r["trend"]
@@ -241,7 +260,7 @@ def monitor(
         )
     out.print(table)
     for note in report.notes:
-        out.print(f"  [yellow]Nota:[/] {note}")
+        out.print(note_line(note))
 
 
 # == end of the indicators section ===============================================================

@@ -13,6 +13,7 @@ from ciudadana.commands.common import (
     WorkspaceOpt,
     console,
     emit_json,
+    note_line,
     out,
     progress_bar,
     run,
@@ -29,7 +30,14 @@ app = typer.Typer()
 def init(
     directory: Annotated[Path, typer.Argument(help="Carpeta del nuevo espacio de trabajo.")],
     country: Annotated[str, typer.Option(help="Paquete territorial (ISO3).")] = "GTM",
-    language: Annotated[str, typer.Option("--lang", help="Idioma: es o en.")] = "es",
+    language: Annotated[
+        str,
+        typer.Option(
+            "--language",
+            "--lang",
+            help="Idioma del espacio de trabajo (ciudadana.toml): es o en.",
+        ),
+    ] = "es",
     as_json: JsonOpt = False,
 ) -> None:
     """Crea un espacio de trabajo: ciudadana.toml, raw/, specs/ y el almacén DuckDB.
@@ -41,18 +49,30 @@ def init(
     from ciudadana.bootstrap import init_workspace
 
     with progress_bar(not as_json) as bar:
-        bar.add_task("Creando el espacio de trabajo y cargando referencias")
+        bar.add_task(_("Creando el espacio de trabajo y cargando referencias"))
         report = run(as_json, lambda: init_workspace(directory, country=country, language=language))
     if as_json:
         emit_json({"ok": True, **report.to_dict()})
         return
-    out.print(f"Espacio de trabajo creado en [bold]{report.workspace['root']}[/]")
-    out.print(f"  ICCS: {report.iccs_categories} categorías; territorios: {report.territories}")
+    out.print(
+        _("Espacio de trabajo creado en [bold]{root}[/]").format(root=report.workspace["root"])
+    )
+    out.print(
+        "  "
+        + _("ICCS: {iccs} categorías; territorios: {territories}").format(
+            iccs=report.iccs_categories, territories=report.territories
+        )
+    )
     if report.population:
         p = report.population
-        out.print(f"  Población: {p['loaded']} filas cargadas de {p['rows_in']}")
+        out.print(
+            "  "
+            + _("Población: {loaded} filas cargadas de {rows_in}").format(
+                loaded=p["loaded"], rows_in=p["rows_in"]
+            )
+        )
     for note in report.notes:
-        out.print(f"  [yellow]Nota:[/] {note}")
+        out.print(note_line(note))
 
 
 # -- ingest --------------------------------------------------------------------------------------
@@ -81,7 +101,7 @@ def ingest(
     failed = False
     with progress_bar(not as_json) as bar:
         for file in files:
-            task = bar.add_task(f"{file.name}: inicio")
+            task = bar.add_task(_("{file}: inicio").format(file=file.name))
 
             def step(msg: str, task: Any = task, name: str = file.name) -> None:
                 bar.update(task, description=f"{name}: {msg}")
@@ -148,14 +168,14 @@ def loads(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
         emit_json({"ok": True, "loads": rows})
         return
     table = Table(
-        "carga",
-        "fuente",
-        "archivo",
-        "leídas",
-        "cargadas",
-        "cuarentena",
-        "periodo",
-        "reemplazada por",
+        _("carga"),
+        _("fuente"),
+        _("archivo"),
+        _("leídas"),
+        _("cargadas"),
+        _("cuarentena"),
+        _("periodo"),
+        _("reemplazada por"),
     )
     for r in rows:
         period = f"{r['period_start'] or ''} – {r['period_end'] or ''}"
@@ -207,7 +227,9 @@ def quarantine(
             }
         )
         return
-    table = Table("carga", "archivo", "fila", "campo", "valor", "motivo", "mensaje")
+    table = Table(
+        _("carga"), _("archivo"), _("fila"), _("campo"), _("valor"), _("motivo"), _("mensaje")
+    )
     for r in rows[:limit]:
         table.add_row(
             str(r["load_id"]),
@@ -220,6 +242,6 @@ def quarantine(
         )
     out.print(table)
     out.print(
-        f"{len(rows)} hallazgos en cuarentena"
-        + (f"; CSV escrito en {csv_path}" if csv_path else "")
+        _("{n} hallazgos en cuarentena").format(n=len(rows))
+        + (_("; CSV escrito en {path}").format(path=csv_path) if csv_path else "")
     )

@@ -12,11 +12,13 @@ from ciudadana.commands.common import (
     JsonOpt,
     WorkspaceOpt,
     emit_json,
+    note_line,
     out,
     progress_bar,
     run,
 )
 from ciudadana.errors import CiudadanaError
+from ciudadana.i18n import _
 
 app = typer.Typer()
 
@@ -34,7 +36,9 @@ def _settings_pairs(values: list[str] | None) -> dict[str, str]:
         kind, sep, ref = value.partition("=")
         if not sep or kind not in ("persons", "events"):
             raise CiudadanaError(
-                f"--settings «{value}»: escriba persons=ARCHIVO o events=ARCHIVO.",
+                _("--settings «{value}»: escriba persons=ARCHIVO o events=ARCHIVO.").format(
+                    value=value
+                ),
                 code="invalid-option",
             )
         pairs[kind] = ref
@@ -74,7 +78,7 @@ def link(
     ws = run(as_json, lambda: open_workspace(workspace))
     chosen = run(as_json, lambda: _settings_pairs(settings))
     with progress_bar(not as_json) as bar:
-        task = bar.add_task("Enlace")
+        task = bar.add_task(_("Enlace"))
         report = run(
             as_json,
             lambda: link_workspace(
@@ -89,30 +93,46 @@ def link(
     if as_json:
         emit_json({"ok": True, **report.to_dict()})
         return
-    names = {"events": "hechos", "persons": "personas"}
 
     def n(value: int) -> str:
         return f"{value:,}".replace(",", " ")
 
     for r in report.runs:
-        what = "víctimas de hechos" if r["kind"] == "events" else "personas"
+        said = (
+            _(
+                "[bold]hechos[/] (corrida {run}): {records} registros → {clusters} víctimas de "
+                "hechos; {links} pares enlazados, {pairs} para revisión, {decisions} decisiones "
+                "aplicadas"
+            )
+            if r["kind"] == "events"
+            else _(
+                "[bold]personas[/] (corrida {run}): {records} registros → {clusters} personas; "
+                "{links} pares enlazados, {pairs} para revisión, {decisions} decisiones aplicadas"
+            )
+        )
         out.print(
-            f"[bold]{names[r['kind']]}[/] (corrida {r['run_id']}): {n(r['records'])} registros "
-            f"→ {n(r['clusters'])} {what}; {n(r['links'])} pares enlazados, "
-            f"{n(r['review_pairs'])} para revisión, {r['decisions_applied']} decisiones aplicadas"
+            said.format(
+                run=r["run_id"],
+                records=n(r["records"]),
+                clusters=n(r["clusters"]),
+                links=n(r["links"]),
+                pairs=n(r["review_pairs"]),
+                decisions=r["decisions_applied"],
+            )
         )
         for note in r["notes"]:
-            out.print(f"    [yellow]Nota:[/] {note}")
+            out.print(note_line(note, "    "))
     if report.reconciled:
         rec = report.reconciled
         out.print(
-            f"Cifras conciliadas: {n(rec['events'])} víctimas en {n(rec['cells'])} celdas "
-            f"(preliminares); {n(rec['worklist'])} discrepancias para la mesa de validación "
-            "(`ciudadana reconcile`)."
+            _(
+                "Cifras conciliadas: {victims} víctimas en {cells} celdas (preliminares); "
+                "{worklist} discrepancias para la mesa de validación (`ciudadana reconcile`)."
+            ).format(victims=n(rec["events"]), cells=n(rec["cells"]), worklist=n(rec["worklist"]))
         )
     for note in report.notes:
-        out.print(f"  [yellow]Nota:[/] {note}")
-    out.print(f"Listo en {report.timings['total']:.0f} s.")
+        out.print(note_line(note))
+    out.print(_("Listo en {seconds:.0f} s.").format(seconds=report.timings["total"]))
 
 
 @app.command()
@@ -137,12 +157,26 @@ def person(
         emit_json({"ok": True, **history})
         return
     out.print(
-        f"[bold]{', '.join(history['person_ids'])}[/]: {len(history['records'])} registros en "
-        f"{len(history['sources'])} fuentes; roles: {', '.join(history['roles'])}"
+        _("[bold]{ids}[/]: {records} registros en {sources} fuentes; roles: {roles}").format(
+            ids=", ".join(history["person_ids"]),
+            records=len(history["records"]),
+            sources=len(history["sources"]),
+            roles=", ".join(history["roles"]),
+        )
     )
-    out.print(f"  Nombres escritos: {'; '.join(history['names']) or '—'}")
+    names = "; ".join(history["names"]) or "—"
+    out.print("  " + _("Nombres escritos: {names}").format(names=names))
     out.print(f"  DPI: {', '.join(history['id_numbers']) or '—'}")
-    table = Table("fecha", "fuente", "rol", "registro", "delito", "lugar", "nombre", "hecho")
+    table = Table(
+        _("fecha"),
+        _("fuente"),
+        _("rol"),
+        _("registro"),
+        _("delito"),
+        _("lugar"),
+        _("nombre"),
+        _("hecho"),
+    )
     for r in history["records"]:
         table.add_row(
             str(r["date"] or ""),
@@ -178,7 +212,11 @@ def link_review_export(
     if as_json:
         emit_json({"ok": True, **result})
     else:
-        out.print(f"{result['pairs']} pares para revisar escritos en {result['path']}")
+        out.print(
+            _("{pairs} pares para revisar escritos en {path}").format(
+                pairs=result["pairs"], path=result["path"]
+            )
+        )
 
 
 @link_review_app.command("import")
@@ -207,9 +245,15 @@ def link_review_import(
         emit_json({"ok": True, **result})
     else:
         out.print(
-            f"{result['stored']} decisiones guardadas ({result['same']} misma, "
-            f"{result['different']} distinta); {result['undecided']} pares sin decidir. "
-            "Se aplican en la próxima `ciudadana link`."
+            _(
+                "{stored} decisiones guardadas ({same} misma, {different} distinta); "
+                "{undecided} pares sin decidir. Se aplican en la próxima `ciudadana link`."
+            ).format(
+                stored=result["stored"],
+                same=result["same"],
+                different=result["different"],
+                undecided=result["undecided"],
+            )
         )
 
 
@@ -249,13 +293,18 @@ def reconcile(
         def mark() -> int:
             if year is None or month is None or department is None:
                 raise CiudadanaError(
-                    "--validate necesita --year, --month y --department.", code="invalid-option"
+                    _("--validate necesita --year, --month y --department."),
+                    code="invalid-option",
                 )
             return validate_month(ws, year, month, department, by=by)
 
         changed = run(as_json, mark)
         if not as_json:
-            out.print(f"Validado {department} {year}-{month:02d}: {changed} cifras «validado».")
+            out.print(
+                _("Validado {department} {year}-{month:02d}: {n} cifras «validado».").format(
+                    department=department, year=year, month=month, n=changed
+                )
+            )
     view = run(
         as_json,
         lambda: reconciliation_view(
@@ -265,7 +314,16 @@ def reconcile(
     if as_json:
         emit_json({"ok": True, **view})
         return
-    table = Table("año", "mes", "depto", "categoría", "sexo", "víctimas", "una fuente", "estado")
+    table = Table(
+        _("año"),
+        _("mes"),
+        _("depto"),
+        _("categoría"),
+        _("sexo"),
+        _("víctimas"),
+        _("una fuente"),
+        _("estado"),
+    )
     for r in view["counts"][:limit]:
         table.add_row(
             str(r["year"]),
@@ -278,7 +336,7 @@ def reconcile(
             r["status"],
         )
     out.print(table)
-    work = Table("año", "mes", "depto", "hecho", "discrepancia", "detalle")
+    work = Table(_("año"), _("mes"), _("depto"), _("hecho"), _("discrepancia"), _("detalle"))
     for w in view["worklist"][:limit]:
         work.add_row(
             str(w["year"]),
@@ -290,8 +348,10 @@ def reconcile(
         )
     out.print(work)
     out.print(
-        f"{len(view['counts'])} cifras, {len(view['worklist'])} discrepancias"
-        + (f"; CSV escrito en {csv_path}" if csv_path else "")
+        _("{counts} cifras, {worklist} discrepancias").format(
+            counts=len(view["counts"]), worklist=len(view["worklist"])
+        )
+        + (_("; CSV escrito en {path}").format(path=csv_path) if csv_path else "")
     )
 
 
@@ -332,13 +392,20 @@ def mse(
         emit_json({"ok": True, **result})
         return
     table = Table(
-        "año", "depto", "categoría", "fuentes", "observados", "modelo", "estimado", "IC 95 %"
+        _("año"),
+        _("depto"),
+        _("categoría"),
+        _("fuentes"),
+        _("observados"),
+        _("modelo"),
+        _("estimado"),
+        _("IC 95 %"),
     )
     for r in result["estimates"]:
         table.add_row(
-            str(r["year"] or "todos"),
-            r["department_code"] or "todos",
-            r["category"] or "todas",
+            str(r["year"] or _("todos")),
+            r["department_code"] or _("todos"),
+            r["category"] or _("todas"),
             ", ".join(r["sources"]),
             str(r["observed"]),
             r["model"] or "—",
@@ -347,7 +414,7 @@ def mse(
         )
     out.print(table)
     for note in result["notes"]:
-        out.print(f"  [yellow]Nota:[/] {note}")
+        out.print(note_line(note))
 
 
 # == end of the linkage section ==================================================================

@@ -12,10 +12,13 @@ from ciudadana.commands.common import (
     JsonOpt,
     WorkspaceOpt,
     emit_json,
+    names_language,
+    note_line,
     out,
     progress_bar,
     run,
 )
+from ciudadana.i18n import _, ngettext
 
 app = typer.Typer()
 
@@ -56,14 +59,16 @@ def quality(
     ws = run(as_json, lambda: open_workspace(workspace))
     load_ids = [load] if load is not None else None
     with progress_bar(not as_json) as bar:
-        task = bar.add_task("Diagnóstico de calidad")
+        task = bar.add_task(_("Diagnóstico de calidad"))
         report = run(
             as_json,
             lambda: diagnose(
                 ws,
                 load_ids,
                 source_id=source,
-                progress=lambda msg: bar.update(task, description=f"Diagnóstico: {msg}"),
+                progress=lambda msg: bar.update(
+                    task, description=_("Diagnóstico: {step}").format(step=msg)
+                ),
             ),
         )
     ids = [s.load_id for s in report.loads]
@@ -79,9 +84,10 @@ def quality(
         return
     _print_quality(report)
     if "csv" in written:
-        out.print(f"CSV con {written['csv_rows']:,} hallazgos: {written['csv']}".replace(",", " "))
+        rows = f"{written['csv_rows']:,}".replace(",", " ")
+        out.print(_("CSV con {n} hallazgos: {path}").format(n=rows, path=written["csv"]))
     if "html" in written:
-        out.print(f"Informe HTML: {written['html']}")
+        out.print(_("Informe HTML: {path}").format(path=written["html"]))
 
 
 def _print_quality(report: Any) -> None:
@@ -89,9 +95,9 @@ def _print_quality(report: Any) -> None:
 
     from ciudadana.quality.html.messages import DIMENSION_NAMES
 
-    names = DIMENSION_NAMES["es"]
-    table = Table(box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False, title="puntaje por carga")
-    table.add_column("dimensión", no_wrap=True)
+    names = DIMENSION_NAMES[names_language(None)]
+    table = Table(box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False, title=_("puntaje por carga"))
+    table.add_column(_("dimensión"), no_wrap=True)
     for s in report.loads:
         table.add_column(str(s.load_id), justify="right")
     for d in names:
@@ -106,22 +112,33 @@ def _print_quality(report: Any) -> None:
             cells.append(text)
         table.add_row(names[d], *cells)
     table.add_row(
-        "[bold]global[/]",
+        _("[bold]global[/]"),
         *["—" if s.overall is None else f"[bold]{s.overall * 100:.1f}[/]" for s in report.loads],
     )
     out.print(table)
     for s in report.loads:
-        out.print(f"  carga {s.load_id}: {s.source_id}, {s.file_name}, {s.rows_in:,} filas")
-    top = Table("regla", "hallazgos")
+        out.print(
+            "  "
+            + _("carga {load}: {source}, {file}, {rows:,} filas").format(
+                load=s.load_id, source=s.source_id, file=s.file_name, rows=s.rows_in
+            )
+        )
+    top = Table(_("regla"), _("hallazgos"))
     for rule, n in list(report.by_rule.items())[:12]:
         top.add_row(rule, f"{n:,}")
     out.print(top)
+    summary = ngettext(
+        "{findings:,} hallazgos en {loads} carga, {seconds:.1f} s. Entre paréntesis: el cambio "
+        "respecto de la entrega anterior de la misma fuente.",
+        "{findings:,} hallazgos en {loads} cargas, {seconds:.1f} s. Entre paréntesis: el cambio "
+        "respecto de la entrega anterior de la misma fuente.",
+        len(report.loads),
+    )
     out.print(
-        f"{report.findings:,} hallazgos en {len(report.loads)} cargas, {report.seconds:.1f} s. "
-        "Entre paréntesis: el cambio respecto de la entrega anterior de la misma fuente."
+        summary.format(findings=report.findings, loads=len(report.loads), seconds=report.seconds)
     )
     for note in report.notes:
-        out.print(f"  [yellow]Nota:[/] {note}")
+        out.print(note_line(note))
 
 
 # == end of the data quality section ==============================================================

@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from ciudadana.commands.common import JsonOpt, WorkspaceOpt, emit_json, out, progress_bar, run
+from ciudadana.i18n import _
 
 app = typer.Typer()
 
@@ -57,7 +58,7 @@ def release(
         threshold=threshold, protection=protection, licence=licence, publisher=publisher
     )
     with progress_bar(not as_json) as bar:
-        task = bar.add_task("Publicación", total=1.0)
+        task = bar.add_task(_("Publicación"), total=1.0)
         report = run(
             as_json,
             lambda: build_release(
@@ -69,18 +70,35 @@ def release(
     if as_json:
         emit_json(report.to_dict())
         return
-    verb = "sin cambios" if report.unchanged else "creada"
-    out.print(f"Publicación {report.version} {verb}: {report.folder}")
+    said = (
+        _("Publicación {version} sin cambios: {folder}")
+        if report.unchanged
+        else _("Publicación {version} creada: {folder}")
+    )
+    out.print(said.format(version=report.version, folder=report.folder))
     d = report.disclosure
     out.print(
-        f"{report.rows} celdas de {report.loads} cargas: {d['published']} publicadas, "
-        f"{d['primary']} reservadas por conteo pequeño, {d['secondary']} reservadas para "
-        "protegerlas."
+        _(
+            "{cells} celdas de {loads} cargas: {published} publicadas, {primary} reservadas por "
+            "conteo pequeño, {secondary} reservadas para protegerlas."
+        ).format(
+            cells=report.rows,
+            loads=report.loads,
+            published=d["published"],
+            primary=d["primary"],
+            secondary=d["secondary"],
+        )
     )
     if report.previous:
-        out.print(f"Protegida también frente a la publicación anterior, {report.previous}.")
-    table = Table("archivo", "bytes", "sha256")
+        out.print(
+            _("Protegida también frente a la publicación anterior, {previous}.").format(
+                previous=report.previous
+            )
+        )
+    table = Table(_("archivo"), "bytes", "sha256")
     for f in report.files:
         table.add_row(f["path"], f"{f['bytes']:,}".replace(",", " "), f["sha256"][:16])
     out.print(table)
-    out.print(f"Sírvala con: ciudadana serve --workspace {workspace or '.'}")
+    out.print(
+        _("Sírvala con: ciudadana serve --workspace {workspace}").format(workspace=workspace or ".")
+    )

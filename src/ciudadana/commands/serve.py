@@ -10,6 +10,7 @@ import typer
 
 from ciudadana.commands.common import JsonOpt, WorkspaceOpt, emit_json, out, run
 from ciudadana.errors import CiudadanaError
+from ciudadana.i18n import _
 
 app = typer.Typer()
 
@@ -22,8 +23,10 @@ def _release_folder(workspace: Path | None, release: Path | None) -> Path:
 
     if workspace is not None and release is not None:
         raise CiudadanaError(
-            "Indique --workspace (sirve su última publicación) o --release (una carpeta de "
-            "publicación), no ambos.",
+            _(
+                "Indique --workspace (sirve su última publicación) o --release (una carpeta de "
+                "publicación), no ambos."
+            ),
             code="invalid-option",
         )
     if release is not None:
@@ -61,8 +64,10 @@ def serve(
     if as_json:
         emit_json({"url": url, "release": str(folder)})
     else:
-        out.print(f"Tablero: {url}  (Ctrl+C para detenerlo)", highlight=False, soft_wrap=True)
-        out.print(f"Publicación: {folder}", highlight=False, soft_wrap=True)
+        said = _("Tablero: {url}  (Ctrl+C para detenerlo)").format(url=url)
+        out.print(said, highlight=False, soft_wrap=True)
+        said = _("Publicación: {folder}").format(folder=folder)
+        out.print(said, highlight=False, soft_wrap=True)
     sys.stdout.flush()
     run(as_json, lambda: portal.serve(folder, host, port))
 

@@ -16,6 +16,7 @@ from ciudadana.commands.common import (
     out,
     run,
 )
+from ciudadana.i18n import _, current_language
 
 spec_app = typer.Typer(help="Especificaciones de fuentes: validar, listar, exportar el esquema.")
 territory_app = typer.Typer(help="Paquetes territoriales: listar, validar y resolver nombres.")
@@ -38,7 +39,11 @@ def spec_check(
     if as_json:
         emit_json({"ok": True, "spec": loaded.name, "id": loaded.spec.id, "sha256": loaded.sha256})
     else:
-        out.print(f"[green]✓[/] {loaded.path}: especificación válida ({loaded.spec.id}).")
+        out.print(
+            _("[green]✓[/] {path}: especificación válida ({id}).").format(
+                path=loaded.path, id=loaded.spec.id
+            )
+        )
 
 
 @spec_app.command("list")
@@ -85,7 +90,7 @@ def spec_schema(
     elif not output:
         sys.stdout.write(text + "\n")
     else:
-        out.print(f"JSON Schema escrito en {output}")
+        out.print(_("JSON Schema escrito en {path}").format(path=output))
 
 
 @territory_app.command("list")
@@ -121,7 +126,7 @@ def territory_check(
         for p in problems:
             console.print(f"[red]✗[/] {p}")
     else:
-        out.print(f"[green]✓[/] {iso3.upper()}: paquete válido.")
+        out.print(_("[green]✓[/] {pack}: paquete válido.").format(pack=iso3.upper()))
     if problems:
         raise typer.Exit(1)
 
@@ -154,6 +159,6 @@ def territory_resolve(
     elif res.code:
         out.print(f"{res.code} {pack.name(res.code)} ({res.status})")
     else:
-        console.print(res.message("es"))
+        console.print(res.message(current_language()))
     if res.code is None:
         raise typer.Exit(1)

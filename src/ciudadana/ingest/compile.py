@@ -28,7 +28,7 @@ from ciudadana.ingest.columns import match_column, suggest_column
 from ciudadana.ingest.lookups import Lookup, Resolver, build_lookups
 from ciudadana.ingest.readers import RawTable
 from ciudadana.ingest.spec import FieldSpec, SourceSpec
-from ciudadana.ingest.sql import col, lit, trimmed
+from ciudadana.ingest.sql import col, format_sql, lit, trimmed
 from ciudadana.ingest.vocabulary import EVENT_FIELDS, PERSON_FIELDS
 
 
@@ -93,8 +93,12 @@ class Compiler:
         if isinstance(wanted, int):
             if wanted >= len(headers):
                 raise UnreadableFile(
-                    f"{self.file_name}: el campo «{name}» pide la columna {wanted + 1}, pero el "
-                    f"archivo tiene {len(headers)}."
+                    _(
+                        "{file}: el campo «{field}» pide la columna {wanted}, pero el archivo "
+                        "tiene {columns}."
+                    ).format(
+                        file=self.file_name, field=name, wanted=wanted + 1, columns=len(headers)
+                    )
                 )
             j = wanted
         else:
@@ -109,10 +113,15 @@ class Compiler:
             if j is None:
                 hint = suggest_column(wanted, headers)
                 raise UnreadableFile(
-                    f"{self.file_name}: falta la columna «{wanted}» (campo «{name}»)."
-                    + (f" ¿Es «{hint}»?" if hint else "")
-                    + " Si la institución cambió el encabezado, agréguelo en «also» del campo; "
-                    f"columnas del archivo: {', '.join(headers[:40])}."
+                    _("{file}: falta la columna «{column}» (campo «{field}»).").format(
+                        file=self.file_name, column=wanted, field=name
+                    )
+                    + (" " + _("¿Es «{hint}»?").format(hint=hint) if hint else "")
+                    + " "
+                    + _(
+                        "Si la institución cambió el encabezado, agréguelo en «also» del campo; "
+                        "columnas del archivo: {headers}."
+                    ).format(headers=", ".join(headers[:40]))
                 )
         self.out.used_columns[name] = headers[j]
         self.out.cells[j] = cell_sql(j)
@@ -121,9 +130,10 @@ class Compiler:
     def source(self, fs: FieldSpec, name: str) -> tuple[str, str]:
         """(SQL of the field's text, header label): a column, a constant or a metadata value."""
         if fs.value is not None:
-            return lit(fs.value), "(constante)"
+            return lit(fs.value), _("(constante)")
         if fs.metadata is not None:
-            return lit(self.metadata.get(fs.metadata)), f"(metadato {fs.metadata})"
+            label = _("(metadato {name})").format(name=fs.metadata)
+            return lit(self.metadata.get(fs.metadata)), label
         assert fs.column is not None
         sql, label = self.column(fs.column, fs, name)
         if fs.pattern is not None:
@@ -257,7 +267,9 @@ class Compiler:
                 unpivot.check_total,
                 f"{total}::varchar",
                 "total-mismatch",
-                f"'no es la suma de las celdas de la fila (' || ({cells_sum})::varchar "
-                "|| '). Corrija la fila.'",
+                format_sql(
+                    _("no es la suma de las celdas de la fila ({sum}). Corrija la fila."),
+                    sum=f"({cells_sum})::varchar",
+                ),
                 severity="error",
             )

@@ -38,8 +38,10 @@ def compile_cui(c: Compiler, name: str, fs: FieldSpec) -> None:
         r,
         "invalid-id-number",
         lit(
-            "no es un CUI/DPI válido (13 dígitos con dígito verificador). Se cargó "
-            "marcado como inválido."
+            _(
+                "no es un CUI/DPI válido (13 dígitos con dígito verificador). Se cargó "
+                "marcado como inválido."
+            )
         ),
         severity="warning",
     )

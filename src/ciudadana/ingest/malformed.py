@@ -172,7 +172,9 @@ def refuse_if_cut(con: duckdb.DuckDBPyConnection, path: Path, raw_table: str, wi
     ).fetchone()
     if last is not None and last[1] < width:
         raise UnreadableFile(
-            f"{path.name}, fila {last[0]}: la última fila está incompleta ({last[1]} de {width} "
-            "celdas) y el archivo no termina en un salto de línea: parece truncado. Pida el "
-            "archivo completo a la institución. No se guardó nada."
+            _(
+                "{file}, fila {row}: la última fila está incompleta ({cells} de {width} celdas) "
+                "y el archivo no termina en un salto de línea: parece truncado. Pida el archivo "
+                "completo a la institución. No se guardó nada."
+            ).format(file=path.name, row=last[0], cells=last[1], width=width)
         )

@@ -124,7 +124,7 @@ def ingest_file(
     if not file.is_file():
         raise UnreadableFile(_("No existe el archivo {file}. Revise la ruta.").format(file=file))
     started = dt.datetime.now()
-    say("guardando copia íntegra")
+    say(_("guardando copia íntegra"))
     sha = sha256_file(file)
     raw_path = keep_raw(ws, file, sha)
     with Warehouse.open(ws.warehouse_path) as wh:
@@ -163,7 +163,7 @@ def _load(
     today: dt.date | None,
 ) -> LoadReport:
     spec, con = loaded.spec, wh.con
-    say("leyendo")
+    say(_("leyendo"))
     raw = read_file(con, raw_path, spec.reader, file.name)
     if raw.rows_in == 0:
         raise UnreadableFile(
@@ -172,7 +172,7 @@ def _load(
                 "completo a la institución."
             ).format(file=file.name)
         )
-    say("validando y mapeando")
+    say(_("validando y mapeando"))
     compiled = Compiler(con, spec, raw, file.name, _metadata(spec, raw, file.name), today).run()
     load_id = wh.next_load_id()
     file_findings = [
@@ -189,16 +189,23 @@ def _load(
     counts = _counts(con)
     if counts["loaded"] + counts["quarantined"] != raw.rows_in:
         raise CiudadanaError(
-            f"{file.name}: error interno, {raw.rows_in} filas leídas pero "
-            f"{counts['loaded']} cargadas + {counts['quarantined']} en cuarentena. No se guardó "
-            "nada; informe este caso.",
+            _(
+                "{file}: error interno, {rows_in} filas leídas pero {loaded} cargadas + "
+                "{quarantined} en cuarentena. No se guardó nada; informe este caso."
+            ).format(
+                file=file.name,
+                rows_in=raw.rows_in,
+                loaded=counts["loaded"],
+                quarantined=counts["quarantined"],
+            ),
             code="invariant-broken",
         )
     if counts["unexplained"]:
         raise CiudadanaError(
-            f"{file.name}: error interno, {counts['unexplained']} filas en cuarentena sin un "
-            "hallazgo de error que lo explique, o con él y cargadas. No se guardó nada; informe "
-            "este caso.",
+            _(
+                "{file}: error interno, {n} filas en cuarentena sin un hallazgo de error que lo "
+                "explique, o con él y cargadas. No se guardó nada; informe este caso."
+            ).format(file=file.name, n=counts["unexplained"]),
             code="invariant-broken",
         )
     start, end = _period(con, spec)
@@ -226,7 +233,7 @@ def _load(
         ciudadana_version=__version__,
         columns=raw.headers,
     )
-    say("guardando en el almacén")
+    say(_("guardando en el almacén"))
     wh.commit_load(StagedLoad(record, tables, supersedes))
     by_reason = _by_reason(wh, load_id)
     return LoadReport(
@@ -370,16 +377,22 @@ def _header_drift(
         found.append(
             (
                 "schema-drift",
-                f"{file_name}: columnas nuevas respecto de la carga "
-                f"{previous['load_id']}: {', '.join(sorted(now - before))}.",
+                _("{file}: columnas nuevas respecto de la carga {load}: {columns}.").format(
+                    file=file_name,
+                    load=previous["load_id"],
+                    columns=", ".join(sorted(now - before)),
+                ),
             )
         )
     if before - now:
         found.append(
             (
                 "schema-drift",
-                f"{file_name}: faltan columnas que traía la carga "
-                f"{previous['load_id']}: {', '.join(sorted(before - now))}.",
+                _("{file}: faltan columnas que traía la carga {load}: {columns}.").format(
+                    file=file_name,
+                    load=previous["load_id"],
+                    columns=", ".join(sorted(before - now)),
+                ),
             )
         )
     return found

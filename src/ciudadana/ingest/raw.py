@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ciudadana.i18n import _
-from ciudadana.ingest.sql import lit
+from ciudadana.ingest.sql import format_sql, lit
 
 RAW = "_raw"
 SHEET_ROWS = 1_000_000
@@ -18,13 +18,13 @@ SHEET_ROWS = 1_000_000
 
 def row_label_sql(row: str, sheets: list[str]) -> str:
     """SQL text naming a row as a person finds it: ``fila 12`` or ``hoja «2019», fila 12``."""
-    row_word, sheet_word = _("fila"), _("hoja")
     if not sheets:
-        return f"{lit(row_word + ' ')} || {row}"
-    names = "[" + ", ".join("'" + s.replace("'", "''") + "'" for s in sheets) + "]"
-    return (
-        f"{lit(sheet_word + ' «')} || {names}[({row} // {SHEET_ROWS})::integer] || "
-        f"{lit('», ' + row_word + ' ')} || ({row} % {SHEET_ROWS})"
+        return format_sql(_("fila {row}"), row=row)
+    names = "[" + ", ".join(lit(s) for s in sheets) + "]"
+    return format_sql(
+        _("hoja «{sheet}», fila {row}"),
+        sheet=f"{names}[({row} // {SHEET_ROWS})::integer]",
+        row=f"{row} % {SHEET_ROWS}",
     )
 
 

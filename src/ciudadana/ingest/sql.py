@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import string
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,6 +27,25 @@ def lit(value: str | None) -> str:
     if value is None:
         return "null"
     return "'" + str(value).replace("'", "''") + "'"
+
+
+def format_sql(template: str, **values: str) -> str:
+    """SQL text that reads as ``template`` with each ``{name}`` the SQL expression ``values``
+    gives it: a message translated in Python (``_()``), filled in by the database row by row.
+
+    Example:
+        >>> format_sql("fila {row}: vacía", row="__row")
+        "'fila ' || (__row) || ': vacía'"
+    """
+    parts = []
+    for text, name, _spec, _conversion in string.Formatter().parse(template):
+        if text:
+            parts.append(lit(text))
+        if name is not None:
+            parts.append(f"({values[name]})")
+    if not parts or not parts[0].startswith("'"):  # text first: || never sees two numbers
+        parts.insert(0, "''")
+    return " || ".join(parts)
 
 
 def lit_list(values: list[str]) -> str:

@@ -10,7 +10,7 @@ from ciudadana.i18n import _
 from ciudadana.ingest.compile import Compiled
 from ciudadana.ingest.readers import RAW, RawTable, row_label_sql
 from ciudadana.ingest.spec import SourceSpec
-from ciudadana.ingest.sql import execute, ident, lit
+from ciudadana.ingest.sql import execute, format_sql, ident, lit
 from ciudadana.ingest.vocabulary import RESTRICTED_EVENT_FIELDS, RESTRICTED_PERSON_FIELDS, ROLES
 
 PERSON_COLUMNS = (
@@ -246,16 +246,16 @@ class Stager:
             for code, message in self.file_findings
         )
         rejects = ""
-        row_word, field_word, restricted = _("fila"), _("campo"), _("(dato reservado)")
-        cut_head = _(": la fila no se puede separar en columnas (")
-        cut_tail = _("). Revise comillas y separadores o si el archivo está truncado.")
         if self.raw.rejected_lines:
+            cut = _(
+                "{file}, fila {row}: la fila no se puede separar en columnas ({reason}). Revise "
+                "comillas y separadores o si el archivo está truncado."
+            )
             rejects = f"""
             union all
             select {self.load_id}::integer, __row, null, null, null,
                    'malformed-row', 'error',
-                   {file} || {lit(", " + row_word + " ")} || __row || {lit(cut_head)}
-                   || reason || {lit(cut_tail)}
+                   {format_sql(cut, file=file, row="__row", reason="reason")}
             from _rejects"""
         # Values of personal fields never leave the restricted schema (see the quarantine).
         personal = [f"{role}.{name}" for role in ROLES for name in RESTRICTED_PERSON_FIELDS]
@@ -264,16 +264,21 @@ class Stager:
             f"case when f.field in ({', '.join(lit(p) for p in personal)}) then null "
             "else f.value end"
         )
+        restricted = lit(_("(dato reservado)"))
+        message = format_sql(
+            _('{file}, {row}, campo "{column}": {value} {reason}'),
+            file=file,
+            row=row_label_sql("__row", self.raw.sheets),
+            column="f.col",
+            value=f"""coalesce('"' || ({shown}) || '"', {restricted})""",
+            reason="coalesce(f.reason, '')",
+        )
         self.make(
             "findings",
             f"""
             select {self.load_id}::integer as load_id, __row as row_number, f.field as field,
                    f.col as column_name, {shown} as value, f.code as code,
-                   f.severity as severity,
-                   {file} || ', ' || {row_label_sql("__row", self.raw.sheets)}
-                       || {lit(", " + field_word + ' "')} || f.col || '": '
-                       || coalesce('"' || ({shown}) || '"', {lit(restricted)})
-                       || ' ' || coalesce(f.reason, '') as message
+                   f.severity as severity, {message} as message
             from _findings as f
             {drift}
             {rejects}

@@ -33,6 +33,7 @@ from functools import cache
 from importlib import resources
 
 from ciudadana.errors import CiudadanaError
+from ciudadana.i18n import _, current_language
 
 ICCS_VERSION = "1.0"
 LANGUAGES = ("es", "en")
@@ -40,7 +41,6 @@ LANGUAGES = ("es", "en")
 _CODE_SHAPE = re.compile(r"(\d{1,6})(\.\d{2})?")
 _ICCS_PREFIX = re.compile(r"^iccs[\s:#\-]*", re.IGNORECASE)
 _PAD_WIDTHS = (2, 4, 5, 6)  # section, level 2, level 3, level 4
-_EXAMPLE = '"0101" (Homicidio intencional)'
 
 
 class UnknownIccsCode(CiudadanaError):
@@ -101,9 +101,16 @@ class Offence:
 def _check_language(lang: str) -> None:
     if lang not in LANGUAGES:
         raise CiudadanaError(
-            f'El idioma "{lang}" no está disponible para las etiquetas ICCS: use "es" o "en".',
+            _(
+                'El idioma "{lang}" no está disponible para las etiquetas ICCS: use "es" o "en".'
+            ).format(lang=lang),
             code="unknown-language",
         )
+
+
+def _label(offence: Offence) -> str:
+    """The label in the language of messages (Spanish where ICCS has no label in it)."""
+    return offence.label_en if current_language() == "en" else offence.label_es
 
 
 def fold(text: str) -> str:
@@ -153,8 +160,10 @@ class Iccs:
                 continue
             if offence.parent not in self._by_code:
                 raise CiudadanaError(
-                    f'La categoría ICCS "{offence.code}" tiene como padre "{offence.parent}", '
-                    "que no está en la clasificación. Corrija la columna parent de iccs.csv.",
+                    _(
+                        'La categoría ICCS "{code}" tiene como padre "{parent}", que no está en '
+                        "la clasificación. Corrija la columna parent de iccs.csv."
+                    ).format(code=offence.code, parent=offence.parent),
                     code="invalid-iccs-data",
                 )
             self._children.setdefault(offence.parent, []).append(offence)
@@ -229,10 +238,13 @@ class Iccs:
             return candidates[0]
         if not candidates:
             raise UnknownIccsCode(self._unknown_message(value))
-        options = " o ".join(f'"{c}" ({self._by_code[c].label_es})' for c in candidates)
+        named = [f'"{c}" ({_label(self._by_code[c])})' for c in candidates]
+        options = _("{others} o {last}").format(others=", ".join(named[:-1]), last=named[-1])
         raise AmbiguousIccsCode(
-            f'El código ICCS "{value}" es ambiguo: puede ser {options}. '
-            "Escriba el código completo, con sus ceros a la izquierda."
+            _(
+                'El código ICCS "{value}" es ambiguo: puede ser {options}. Escriba el código '
+                "completo, con sus ceros a la izquierda."
+            ).format(value=value, options=options)
         )
 
     def parent(self, code: str) -> Offence | None:
@@ -308,17 +320,27 @@ class Iccs:
         return [asdict(offence) for offence in self]
 
     def _unknown_message(self, value: object) -> str:
+        example = f'"0101" ({_label(self._by_code["0101"])})'
         if not str(value).strip():
-            return (
-                f"Falta el código ICCS. Escriba el código oficial con sus ceros a la izquierda, "
-                f"como {_EXAMPLE}."
-            )
-        suggestions = ", ".join(f"{c} ({self._by_code[c].label_es})" for c in self._suggest(value))
-        close = f" Códigos cercanos: {suggestions}." if suggestions else ""
-        return (
-            f'"{value}" no es un código de la ICCS v{ICCS_VERSION} ni una extensión nacional.'
-            f"{close} Escriba el código oficial con sus ceros a la izquierda, como {_EXAMPLE}, "
-            'o una extensión nacional como "0101.01" (Femicidio / feminicidio).'
+            return _(
+                "Falta el código ICCS. Escriba el código oficial con sus ceros a la izquierda, "
+                "como {example}."
+            ).format(example=example)
+        suggestions = ", ".join(f"{c} ({_label(self._by_code[c])})" for c in self._suggest(value))
+        close = (
+            " " + _("Códigos cercanos: {codes}.").format(codes=suggestions) if suggestions else ""
+        )
+        national = self._by_code.get("0101.01")
+        return _(
+            '"{value}" no es un código de la ICCS v{version} ni una extensión nacional.{close} '
+            "Escriba el código oficial con sus ceros a la izquierda, como {example}, o una "
+            'extensión nacional como "0101.01" ({national}).'
+        ).format(
+            value=value,
+            version=ICCS_VERSION,
+            close=close,
+            example=example,
+            national=_label(national) if national else "",
         )
 
     def _suggest(self, value: object, limit: int = 3) -> list[str]:
@@ -351,8 +373,10 @@ def parse_iccs_csv(text: str) -> list[Offence]:
     for number, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
         if row["national"] not in ("true", "false"):
             raise CiudadanaError(
-                f'iccs.csv, fila {number}, campo "national": "{row["national"]}" no es válido. '
-                'Escriba "true" o "false".',
+                _(
+                    'iccs.csv, fila {row}, campo "national": "{value}" no es válido. Escriba '
+                    '"true" o "false".'
+                ).format(row=number, value=row["national"]),
                 code="invalid-iccs-data",
             )
         typed = {"level": int(row["level"]), "parent": row["parent"] or None}

@@ -30,6 +30,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ciudadana.errors import UnknownTerritoryPack
+from ciudadana.i18n import _
 from ciudadana.standards.names import MESSAGES, NameIndex, match_key, parse_code
 
 Status = Literal["code", "exact", "alias", "fuzzy", "ambiguous", "not_found"]
@@ -178,7 +179,7 @@ class TerritoryPack:
         name = str(name)
         found = self._indexes[level].search(match_key(name), parent_code)
         if found.status not in ("exact", "alias") and parent_code is None and "," in name:
-            head, _, tail = name.rpartition(",")
+            head, _comma, tail = name.rpartition(",")
             split = self.resolve_name(head, level, tail)
             if split.code:
                 return self._say(replace(split, value=name))
@@ -305,9 +306,10 @@ def available_packs() -> list[str]:
 def _folder(iso3: str) -> Traversable:
     if iso3.strip().upper() not in available_packs():
         raise UnknownTerritoryPack(
-            f'No hay paquete territorial "{iso3}". Disponibles: {", ".join(available_packs())}. '
-            f"Para otro país, agregue la carpeta standards/territories/{iso3.strip().lower()}/ "
-            "(vea docs/territories.md)."
+            _(
+                'No hay paquete territorial "{iso3}". Disponibles: {packs}. Para otro país, '
+                "agregue la carpeta standards/territories/{folder}/ (vea docs/territories.md)."
+            ).format(iso3=iso3, packs=", ".join(available_packs()), folder=iso3.strip().lower())
         )
     return files("ciudadana.standards") / "territories" / iso3.strip().lower()
 
@@ -331,7 +333,7 @@ def _load(iso3: str) -> TerritoryPack:
 
 
 def check_pack(iso3: str) -> list[str]:
-    """The problems of a pack, in Spanish (an empty list when it is fine).
+    """The problems of a pack, in the language of messages (an empty list when it is fine).
 
     Checks ``pack.yaml``; codes (unique, digits of their level, under their parent);
     coordinates; names (each official name finds its division within its parent; a name or
@@ -351,25 +353,41 @@ def check_pack(iso3: str) -> list[str]:
     problems, rows = [], read_csv(root / pack.spec.divisions)
     repeated = Counter(r["code"] for r in rows)
     for n, row in enumerate(rows, start=2):
-        d, lv, at = pack.divisions[row["code"]], pack._level.get(int(row["level"])), f"fila {n}"
+        d, lv = pack.divisions[row["code"]], pack._level.get(int(row["level"]))
         parent = pack.divisions.get(d.parent_code or "")
         if repeated[d.code] > 1:
-            problems.append(f"{at}: código repetido {d.code}")
+            problems.append(_("fila {row}: código repetido {code}").format(row=n, code=d.code))
         if lv is None or not d.code.isdigit() or len(d.code) != lv.digits:
-            problems.append(f"{at}: {d.code} no tiene los dígitos del nivel {d.level}")
+            problems.append(
+                _("fila {row}: {code} no tiene los dígitos del nivel {level}").format(
+                    row=n, code=d.code, level=d.level
+                )
+            )
         elif lv != pack.levels[0] and not (
             parent and parent.level == d.level - 1 and d.code.startswith(parent.code)
         ):
-            problems.append(f"{at}: el padre {d.parent_code} de {d.code} no existe o no le toca")
+            problems.append(
+                _("fila {row}: el padre {parent} de {code} no existe o no le toca").format(
+                    row=n, parent=d.parent_code, code=d.code
+                )
+            )
         if (d.lat is None) != (d.lon is None) or abs(d.lat or 0) > 90 or abs(d.lon or 0) > 180:
-            problems.append(f"{at}: coordenadas incompletas o fuera de rango")
+            problems.append(_("fila {row}: coordenadas incompletas o fuera de rango").format(row=n))
     for d in pack.divisions.values():
         if pack.resolve_name(d.name, d.level, d.parent_code).code != d.code:
-            problems.append(f"{d.code} {d.name}: su nombre oficial no lo identifica en su padre")
+            problems.append(
+                _("{code} {name}: su nombre oficial no lo identifica en su padre").format(
+                    code=d.code, name=d.name
+                )
+            )
     for level, index in pack._indexes.items():
         for key, codes in index.shared_keys().items():
             if not set(codes) <= set(pack.resolve_name(key, level).candidates):
-                problems.append(f"{key!r} ({', '.join(codes)}) no se resuelve como ambiguo")
+                problems.append(
+                    _("{name} ({codes}) no se resuelve como ambiguo").format(
+                        name=repr(key), codes=", ".join(codes)
+                    )
+                )
     return problems + _check_files(pack)
 
 
@@ -385,7 +403,11 @@ def _check_files(pack: TerritoryPack) -> list[str]:
                 or r["sex"] not in SEXES
                 or not all(x.isdigit() for x in numbers)
             ):
-                problems.append(f"{pop.file}, fila {n}: falta el archivo o la fila no vale: {r}")
+                problems.append(
+                    _("{file}, fila {row}: falta el archivo o la fila no vale: {values}").format(
+                        file=pop.file, row=n, values=r
+                    )
+                )
     for level, file in pack.spec.boundaries.items():
         path = pack.boundaries_path(level)
         topology = json.loads(path.read_text("utf-8")) if path and path.is_file() else {}
@@ -394,5 +416,9 @@ def _check_files(pack: TerritoryPack) -> list[str]:
         expected = {d.code for d in pack.divisions.values() if d.level == level}
         if codes != expected:
             extra, missing = sorted(codes - expected), sorted(expected - codes)
-            problems.append(f"{file}: códigos sobrantes {extra}, faltantes {missing}")
+            problems.append(
+                _("{file}: códigos sobrantes {extra}, faltantes {missing}").format(
+                    file=file, extra=extra, missing=missing
+                )
+            )
     return problems[:100]

@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 
 from ciudadana.errors import CiudadanaError, WarehouseBusy
+from ciudadana.i18n import _
 
 log = logging.getLogger("ciudadana.sql")
 
@@ -88,10 +89,12 @@ def _migrations() -> list[tuple[int, str, str]]:
 
 def _busy_error(path: Path, exc: Exception) -> WarehouseBusy:
     pid = re.search(r"PID (\d+)", str(exc))
-    who = f" (proceso {pid.group(1)})" if pid else ""
+    who = _(" (proceso {pid})").format(pid=pid.group(1)) if pid else ""
     return WarehouseBusy(
-        f"El almacén {path} está en uso por otro proceso{who}, probablemente otra carga. "
-        "Espere a que termine y vuelva a intentarlo; nada se ha modificado."
+        _(
+            "El almacén {path} está en uso por otro proceso{who}, probablemente otra carga. "
+            "Espere a que termine y vuelva a intentarlo; nada se ha modificado."
+        ).format(path=path, who=who)
     )
 
 
@@ -113,8 +116,10 @@ class Warehouse:
         path = Path(path)
         if not create and not path.exists():
             raise CiudadanaError(
-                f"No existe el almacén {path}. Cree un espacio de trabajo con "
-                "`ciudadana init DIR` o indique --workspace.",
+                _(
+                    "No existe el almacén {path}. Cree un espacio de trabajo con "
+                    "`ciudadana init DIR` o indique --workspace."
+                ).format(path=path),
                 code="no-warehouse",
             )
         try:
@@ -123,7 +128,8 @@ class Warehouse:
             if "lock" in str(exc).lower():
                 raise _busy_error(path, exc) from exc
             raise CiudadanaError(
-                f"No se pudo abrir el almacén {path}: {exc}", code="warehouse-unreadable"
+                _("No se pudo abrir el almacén {path}: {problem}").format(path=path, problem=exc),
+                code="warehouse-unreadable",
             ) from exc
         wh = cls(path, con)
         wh.migrate()
@@ -466,7 +472,9 @@ def open_reader(path: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection for the links that read the warehouse (quality, analysis...)."""
     path = Path(path)
     if not path.exists():
-        raise CiudadanaError(f"No existe el almacén {path}.", code="no-warehouse")
+        raise CiudadanaError(
+            _("No existe el almacén {path}.").format(path=path), code="no-warehouse"
+        )
     try:
         return duckdb.connect(str(path), read_only=True)
     except duckdb.IOException as exc:

@@ -17,7 +17,7 @@ from babel.messages.pofile import read_po
 from typer.testing import CliRunner
 
 import ciudadana
-from ciudadana.cli import app
+from ciudadana.cli import app, reflow
 from ciudadana.i18n import LOCALE, use_language, use_workspace_language
 from ciudadana.workspace import Workspace
 from conftest import SMALL_HEADER, SmallSource
@@ -314,6 +314,18 @@ def test_the_help_follows_lang_or_the_environment_and_stays_spanish_by_default()
     spanish = runner.invoke(app, ["ingest", "--help"], env=WIDE)
     assert "Carga exportaciones de una fuente en el almacén." in said(spanish)
     assert "Ejemplo: ciudadana ingest gtm/ine-vif" in said(spanish)
+
+
+def test_the_help_wraps_at_the_terminal_not_at_the_line_breaks_of_the_source() -> None:
+    # The docstring breaks "Siempre: filas leídas" across two source lines; a wide terminal
+    # shows the paragraph whole, in both languages.
+    for args, sentence in (
+        (["ingest", "--help"], "no cambia nada. Siempre: filas leídas = cargadas + en cuarentena."),
+        (["--lang", "en", "ingest", "--help"], "changes nothing. Always: rows read = loaded"),
+    ):
+        lines = [line.strip(" │") for line in said(runner.invoke(app, args, env=WIDE)).splitlines()]
+        assert any(sentence in line for line in lines), args
+    assert reflow("Uno\ndos.\n\n- a\n- b\n  sigue") == "Uno dos.\n\n- a\n- b\n  sigue"
 
 
 def test_the_tables_of_a_verb_speak_english_and_its_json_keys_do_not_change(

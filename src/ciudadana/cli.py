@@ -36,6 +36,7 @@ from ciudadana.commands.common import (
     run,
 )
 from ciudadana.i18n import (
+    SOURCE_LANGUAGE,
     check_environment,
     language_in_args,
     translate,
@@ -44,12 +45,30 @@ from ciudadana.i18n import (
 )
 
 
+def reflow(text: str) -> str:
+    """A help text as paragraphs the terminal wraps: the line breaks of the source (a docstring
+    wrapped at 100 columns) are dropped inside a paragraph, kept before a list item (``-``) or an
+    indented line, and between paragraphs. Rich would otherwise keep them and wrap again."""
+    paragraphs = []
+    for paragraph in text.split("\n\n"):
+        lines: list[str] = []
+        for line in paragraph.splitlines():
+            starts_item = line.startswith(("- ", "* ", "  ")) or not lines
+            if starts_item:
+                lines.append(line.rstrip())
+            else:
+                lines[-1] = f"{lines[-1]} {line.strip()}"
+        paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs)
+
+
 def translate_help(command: Any, lang: str) -> None:
-    """Give a Typer command, its options and every verb under it their help in ``lang``."""
+    """Give a Typer command, its options and every verb under it their help in ``lang``,
+    reflowed for the terminal."""
     for item in (command, *command.params):
         help_text = getattr(item, "help", None)
         if help_text:
-            item.help = translate(help_text, lang)
+            item.help = reflow(translate(help_text, lang))
     for verb in getattr(command, "commands", {}).values():
         translate_help(verb, lang)
 
@@ -66,9 +85,7 @@ class LocalizedGroup(TyperGroup):
         parent: typer.Context | None = None,
         **extra: Any,
     ) -> typer.Context:
-        lang = language_in_args(args)
-        if lang is not None:
-            translate_help(self, lang)
+        translate_help(self, language_in_args(args) or SOURCE_LANGUAGE)
         return super().make_context(info_name, list(args), parent=parent, **extra)
 
 

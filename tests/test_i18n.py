@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 import ciudadana
 from ciudadana.cli import app, reflow
 from ciudadana.i18n import LOCALE, use_language, use_workspace_language
+from ciudadana.warehouse import open_reader
 from ciudadana.workspace import Workspace
 from conftest import SMALL_HEADER, SmallSource
 
@@ -376,3 +377,33 @@ def test_the_territory_resolver_answers_in_english() -> None:
     assert result.exit_code == 1
     assert '"San José" exists in 2 departments' in said(result)
     assert "Say which department." in said(result)
+
+
+def test_a_quality_diagnosis_in_english_stores_its_findings_in_english(
+    workspace: Workspace, small_source: SmallSource
+) -> None:
+    data = small_source.csv(
+        [
+            ["A1", "02/01/2019", "0101", "Robo", "", "30"],
+            ["A1", "02/01/2019", "0101", "Robo", "Mujer", "30"],
+        ]
+    )
+    runner.invoke(app, ["ingest", str(small_source.spec()), str(data), "-w", str(workspace.root)])
+    result = runner.invoke(app, ["--lang", "en", "quality", "-w", str(workspace.root), "--json"])
+    assert result.exit_code == 0, result.output
+    with open_reader(workspace.warehouse_path) as con:
+        details = {d for (d,) in con.execute("select detail from quality_findings").fetchall()}
+    assert "empty or marked as unknown" in details
+    assert "the identifier is already in row 2" in details  # the header is row 1
+    assert not any("vacío" in (d or "") or "fila" in (d or "") for d in details)
+
+
+def test_release_and_monitor_explain_their_errors_in_english(workspace: Workspace) -> None:
+    release = runner.invoke(app, ["--lang", "en", "release", "-w", str(workspace.root), "--json"])
+    assert release.exit_code == 1
+    assert "there is nothing to publish" in json.loads(release.output)["message"]
+    monitor = runner.invoke(
+        app, ["--lang", "en", "monitor", "-w", str(workspace.root), "--policy", "nada", "--json"]
+    )
+    assert monitor.exit_code == 1
+    assert "There is no policy “nada”" in json.loads(monitor.output)["message"]

@@ -29,6 +29,7 @@ from ciudadana.demo.exports.common import Export, prefetch
 from ciudadana.demo.truth import write_truth
 from ciudadana.demo.world import build_world, rng_for
 from ciudadana.errors import CiudadanaError
+from ciudadana.i18n import _
 
 Progress = Callable[[str, float], None]
 MIN_PERSONS = 2_000
@@ -145,18 +146,24 @@ def simulate(
 def _check(out_dir: Path, persons: int, first_year: int, last_year: int) -> None:
     if persons < MIN_PERSONS:
         raise InvalidSimulation(
-            f"persons={persons}: se necesitan al menos {MIN_PERSONS} residentes para repartir "
-            "víctimas y agresores sin contradicciones. Aumente persons."
+            _(
+                "persons={persons}: se necesitan al menos {minimum} residentes para repartir "
+                "víctimas y agresores sin contradicciones. Aumente persons."
+            ).format(persons=persons, minimum=MIN_PERSONS)
         )
     lo, hi = YEAR_RANGE
     if not lo <= first_year <= last_year <= hi:
         raise InvalidSimulation(
-            f"años {first_year}-{last_year}: use first_year <= last_year, ambos entre {lo} y {hi}."
+            _("años {first}-{last}: use first_year <= last_year, ambos entre {lo} y {hi}.").format(
+                first=first_year, last=last_year, lo=lo, hi=hi
+            )
         )
     if not out_dir.exists():
         return
     if not out_dir.is_dir():
-        raise InvalidSimulation(f"{out_dir} existe y no es una carpeta. Indique otra ruta.")
+        raise InvalidSimulation(
+            _("{path} existe y no es una carpeta. Indique otra ruta.").format(path=out_dir)
+        )
     manifest = out_dir / "manifest.json"
     if manifest.is_file():
         try:
@@ -164,16 +171,20 @@ def _check(out_dir: Path, persons: int, first_year: int, last_year: int) -> None
             listed = [out_dir / f["path"] for f in previous["files"]]
         except (ValueError, KeyError, TypeError) as exc:
             raise InvalidSimulation(
-                f"{manifest} no es un manifiesto de simulación legible ({exc}). "
-                "Bórrelo o indique otra carpeta."
+                _(
+                    "{path} no es un manifiesto de simulación legible ({problem}). "
+                    "Bórrelo o indique otra carpeta."
+                ).format(path=manifest, problem=exc)
             ) from exc
         for path in listed + [manifest]:
             if path.is_file() and out_dir.resolve() in path.resolve().parents:
                 path.unlink()
     elif any(out_dir.iterdir()):
         raise InvalidSimulation(
-            f"{out_dir} no está vacía y no contiene una simulación anterior (manifest.json). "
-            "Indique una carpeta vacía o nueva."
+            _(
+                "{path} no está vacía y no contiene una simulación anterior (manifest.json). "
+                "Indique una carpeta vacía o nueva."
+            ).format(path=out_dir)
         )
 
 

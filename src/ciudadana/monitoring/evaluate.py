@@ -28,6 +28,7 @@ from ciudadana.analysis.indicators import IndicatorRequest, compute_indicators, 
 from ciudadana.analysis.indicators.catalogue import Indicator
 from ciudadana.analysis.indicators.measures import publish_round
 from ciudadana.errors import CiudadanaError
+from ciudadana.i18n import _
 from ciudadana.monitoring.policy import Policy, PolicyTarget, load_policy, shipped_policies
 from ciudadana.monitoring.trend import poisson_trend
 from ciudadana.standards.territory import load_pack
@@ -199,7 +200,9 @@ def monitor_policy(
         example = f"{ws.country.lower()}-ejemplo"
         if example not in shipped_policies():
             raise CiudadanaError(
-                f"No hay una política de ejemplo para {ws.country}: indique una con --policy.",
+                _(
+                    "No hay una política de ejemplo para {country}: indique una con --policy."
+                ).format(country=ws.country),
                 code="no-policy",
             )
         policy = example
@@ -212,8 +215,10 @@ def monitor_policy(
     pol = policy if isinstance(policy, Policy) else load_policy(policy)
     if pol.country.upper() != ws.country:
         raise CiudadanaError(
-            f"La política {pol.id} es de {pol.country} y el espacio de trabajo de {ws.country}. "
-            "Use una política del mismo país.",
+            _(
+                "La política {policy} es de {country} y el espacio de trabajo de {workspace}. "
+                "Use una política del mismo país."
+            ).format(policy=pol.id, country=pol.country, workspace=ws.country),
             code="policy-country",
         )
     pack = load_pack(ws.country)
@@ -224,8 +229,10 @@ def monitor_policy(
     ]
     if unknown:
         raise CiudadanaError(
-            f"Territorios que no están en el paquete {ws.country}: {', '.join(unknown)}. "
-            "Use el código del país o de un departamento o municipio.",
+            _(
+                "Territorios que no están en el paquete {country}: {codes}. "
+                "Use el código del país o de un departamento o municipio."
+            ).format(country=ws.country, codes=", ".join(unknown)),
             code="invalid-policy",
         )
     cache: dict[Any, Any] = {}

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from ciudadana.analysis.indicators import load_catalogue
 from ciudadana.analysis.indicators.catalogue import Text, yaml_data
 from ciudadana.errors import CiudadanaError
+from ciudadana.i18n import _
 
 
 class InvalidPolicy(CiudadanaError):
@@ -108,16 +109,24 @@ def parse_policy(data: Any, origin: str = "política") -> Policy:
     except ValidationError as exc:
         lines = [f"  {_location(e['loc'])}: {e['msg']}" for e in exc.errors()]
         raise InvalidPolicy(
-            f"{origin} no es válida:\n" + "\n".join(lines) + "\nCorrija el archivo."
+            _("{origin} no es válida:\n{problems}\nCorrija el archivo.").format(
+                origin=origin, problems="\n".join(lines)
+            )
         ) from None
     codes = load_catalogue().codes()
     problems = [
-        f"  targets[{i}].indicator: «{t.indicator}» no está en el catálogo ({', '.join(codes)})"
+        _("  targets[{i}].indicator: «{code}» no está en el catálogo ({codes})").format(
+            i=i, code=t.indicator, codes=", ".join(codes)
+        )
         for i, t in enumerate(policy.targets)
         if t.indicator not in codes
     ]
     if problems:
-        raise InvalidPolicy(f"{origin} no es válida:\n" + "\n".join(problems))
+        raise InvalidPolicy(
+            _("{origin} no es válida:\n{problems}\nCorrija el archivo.").format(
+                origin=origin, problems="\n".join(problems)
+            )
+        )
     return policy
 
 
@@ -144,15 +153,20 @@ def load_policy(ref: str | Path) -> Policy:
     path = Path(ref)
     if path.suffix in (".yaml", ".yml") or path.exists():
         if not path.is_file():
-            raise InvalidPolicy(f"No existe el archivo de política {path}. Revise la ruta.")
+            raise InvalidPolicy(
+                _("No existe el archivo de política {path}. Revise la ruta.").format(path=path)
+            )
         try:
             data = yaml_data(path.read_text("utf-8"))
         except (OSError, yaml.YAMLError) as exc:
-            raise InvalidPolicy(f"No se puede leer {path}: {exc}") from exc
+            raise InvalidPolicy(
+                _("No se puede leer {path}: {problem}").format(path=path, problem=exc)
+            ) from exc
         return parse_policy(data, str(path))
     if str(ref) not in shipped_policies():
         raise InvalidPolicy(
-            f"No hay una política «{ref}». Indique un archivo .yaml o una de: "
-            f"{', '.join(shipped_policies())}."
+            _("No hay una política «{ref}». Indique un archivo .yaml o una de: {names}.").format(
+                ref=ref, names=", ".join(shipped_policies())
+            )
         )
     return _shipped(str(ref))

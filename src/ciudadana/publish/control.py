@@ -33,6 +33,7 @@ from typing import Any
 
 import ciudadana
 from ciudadana.errors import CiudadanaError
+from ciudadana.i18n import _
 from ciudadana.publish.cells import CellKey, Table
 from ciudadana.publish.control_worker import read_frame, write_frame
 from ciudadana.publish.suppression import (
@@ -263,9 +264,13 @@ def _in_workers(args: list[tuple[Any, ...]], workers: int) -> list[tuple[dict[Ce
                 child.wait()
                 messages.seek(0)
                 raise CiudadanaError(
-                    "El control de divulgación falló en un proceso auxiliar "
-                    f"(código {child.returncode}):\n"
-                    f"{messages.read().decode(errors='replace')[-2000:]}"
+                    _(
+                        "El control de divulgación falló en un proceso auxiliar (código "
+                        "{code}):\n{output}"
+                    ).format(
+                        code=child.returncode,
+                        output=messages.read().decode(errors="replace")[-2000:],
+                    )
                 ) from exc
 
     with ThreadPoolExecutor(workers) as pool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ciudadana.errors import CiudadanaError
+from ciudadana.i18n import _
 
 RELEASES = "publicacion"
 CURRENT = "ACTUAL"
@@ -42,8 +43,10 @@ def latest_release(workspace_dir: Path) -> Path:
     pointer = root / CURRENT
     if not pointer.is_file():
         raise NoRelease(
-            f"No hay ninguna publicación en {root}. Créela con "
-            f"`ciudadana release --workspace {workspace_dir}`."
+            _(
+                "No hay ninguna publicación en {root}. Créela con "
+                "`ciudadana release --workspace {workspace}`."
+            ).format(root=root, workspace=workspace_dir)
         )
     folder = root / pointer.read_text("utf-8").strip()
     check_release(folder)
@@ -56,8 +59,10 @@ def check_release(folder: Path) -> Path:
     missing = [n for n in (MANIFEST, DATABASE) if not (folder / n).is_file()]
     if missing:
         raise NoRelease(
-            f"{folder} no es una publicación de Ciudadana: falta {', '.join(missing)}. "
-            "Indique la carpeta que creó `ciudadana release`."
+            _(
+                "{folder} no es una publicación de Ciudadana: falta {missing}. "
+                "Indique la carpeta que creó `ciudadana release`."
+            ).format(folder=folder, missing=", ".join(missing))
         )
     return folder
 

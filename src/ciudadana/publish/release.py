@@ -34,6 +34,7 @@ import pyarrow.parquet as pq
 import ciudadana
 from ciudadana.analysis.indicators import Catalogue, load_catalogue
 from ciudadana.errors import CiudadanaError
+from ciudadana.i18n import _
 from ciudadana.publish.cells import Table, build_tables, cell_key, collect_rows
 from ciudadana.publish.control import STATUS_FREE, control
 from ciudadana.publish.layout import (
@@ -216,23 +217,27 @@ def build_release(
     loads, territories = _warehouse_facts(ws)
     if not loads:
         raise NothingToRelease(
-            f"El almacén de {ws.root} no tiene cargas: no hay nada que publicar. Cargue datos "
-            "con `ciudadana ingest` (o pruebe `ciudadana demo`)."
+            _(
+                "El almacén de {root} no tiene cargas: no hay nada que publicar. Cargue datos "
+                "con `ciudadana ingest` (o pruebe `ciudadana demo`)."
+            ).format(root=ws.root)
         )
     version, created = _version(loads, options, catalogue)
     root = releases_dir(ws.root)
     previous = _previous(root, version)
     parents = {t["code"]: t["parent_code"] for t in territories if t["parent_code"]}
-    say("Calculando los indicadores que se publican", 0.05)
+    say(_("Calculando los indicadores que se publican"), 0.05)
     rows, notes = collect_rows(ws, catalogue)
     tables = build_tables(rows, parents)
     if not tables:
         raise NothingToRelease(
-            f"El almacén de {ws.root} no tiene datos para ningún indicador del catálogo (solo "
-            f"{len(loads)} carga(s) de referencia): no hay nada que publicar. Cargue las "
-            "exportaciones con `ciudadana ingest` (o pruebe `ciudadana demo`)."
+            _(
+                "El almacén de {root} no tiene datos para ningún indicador del catálogo (solo "
+                "{n} carga(s) de referencia): no hay nada que publicar. Cargue las "
+                "exportaciones con `ciudadana ingest` (o pruebe `ciudadana demo`)."
+            ).format(root=ws.root, n=len(loads))
         )
-    say("Control de divulgación: supresión primaria y secundaria", 0.35)
+    say(_("Control de divulgación: supresión primaria y secundaria"), 0.35)
     shares = {i.code for i in catalogue.indicators if not i.per_population}
     report = control(
         tables,
@@ -279,7 +284,7 @@ def build_release(
         "ciudadana_version": ciudadana.__version__,
         "catalogue_version": catalogue.version,
     }
-    say("Escribiendo los archivos de la publicación", 0.75)
+    say(_("Escribiendo los archivos de la publicación"), 0.75)
     tmp = root / f".{version}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     manifest = write_release(
@@ -304,7 +309,7 @@ def build_release(
         tmp.rename(folder)
     _write_control(root / CONTROL / f"{version}.parquet", tables, report.status)
     (root / CURRENT).write_text(version + "\n", encoding="utf-8")
-    say("Publicación lista", 1.0)
+    say(_("Publicación lista"), 1.0)
     return ReleaseReport(
         version=version,
         folder=folder,

@@ -36,6 +36,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ciudadana.errors import CiudadanaError
+from ciudadana.i18n import _
 from ciudadana.publish.audit import (
     AuditResult,
     Cell,
@@ -152,12 +153,20 @@ def protect(
     forced_idx = st.indices(forced, "forzadas")
     for i in sorted(set(prim) | set(forced_idx)):
         if is_locked[i]:
-            role = "sensible" if i in set(prim) else "forzada"
-            raise CannotProtect(
-                f"No se puede proteger la celda {st.cells[i]!r}: es {role} pero está "
-                "bloqueada (ya publicada), y lo publicado no puede ocultarse. "
-                "Quítela de `locked` o revise la publicación anterior."
+            message = (
+                _(
+                    "No se puede proteger la celda {cell}: es sensible pero está bloqueada (ya "
+                    "publicada), y lo publicado no puede ocultarse. Quítela de `locked` o revise "
+                    "la publicación anterior."
+                )
+                if i in set(prim)
+                else _(
+                    "No se puede proteger la celda {cell}: es forzada pero está bloqueada (ya "
+                    "publicada), y lo publicado no puede ocultarse. Quítela de `locked` o revise "
+                    "la publicación anterior."
+                )
             )
+            raise CannotProtect(message.format(cell=repr(st.cells[i])))
     weight = _weights(st, cost)
     fixed = st.mask(prim) | st.mask(forced_idx)
     pattern = _Pattern(st, fixed.copy(), prim, protection)
@@ -166,7 +175,7 @@ def protect(
         _prune(pattern, ~fixed, weight, _Budget(None))
         pattern = _local_search(pattern, ~fixed, is_locked, weight)
     result = _audit(table, pattern.hidden, prim, protection)
-    for _ in range(_REPAIR_ROUNDS):  # LP round-off only: the certificates rarely disagree
+    for _round in range(_REPAIR_ROUNDS):  # LP round-off only: the certificates rarely disagree
         if result.ok():
             break
         exposed = sorted(st.index[cell] for cell in result.exposed)
@@ -417,16 +426,22 @@ def _why(table: LinearTable, c: int, is_locked: NDArray[np.bool_], protection: f
     for e in st.cell_eqs[c]:
         others = [int(j) for j in st.eq_cells[e] if int(j) != c]
         if all(is_locked[j] for j in others):
-            return (
-                f"No se puede proteger la celda {name!r}: en la ecuación {st.labels[e]} todas "
-                "las demás celdas están bloqueadas (ya publicadas), así que su valor se deduce "
+            return _(
+                "No se puede proteger la celda {cell}: en la ecuación {equation} todas las "
+                "demás celdas están bloqueadas (ya publicadas), así que su valor se deduce "
                 "exactamente. Desbloquee alguna de ellas o agregue categorías."
-            )
+            ).format(cell=repr(name), equation=st.labels[e])
     everything = [st.cells[i] for i in np.flatnonzero(~is_locked)]
     best = audit(table, everything, sensitive=[name], protection=protection).intervals[name]
-    return (
-        f"No se puede proteger la celda {name!r}: aun ocultando todas las celdas no bloqueadas, "
-        f"un atacante sabe que vale entre {best.lower:g} y {best.upper:g}, un rango de "
-        f"{best.width:g}, menor que la protección pedida ({protection:g}). Reduzca la "
-        "protección, desbloquee celdas o agregue categorías."
+    return _(
+        "No se puede proteger la celda {cell}: aun ocultando todas las celdas no bloqueadas, un "
+        "atacante sabe que vale entre {lower} y {upper}, un rango de {width}, menor que la "
+        "protección pedida ({protection}). Reduzca la protección, desbloquee celdas o agregue "
+        "categorías."
+    ).format(
+        cell=repr(name),
+        lower=f"{best.lower:g}",
+        upper=f"{best.upper:g}",
+        width=f"{best.width:g}",
+        protection=f"{protection:g}",
     )

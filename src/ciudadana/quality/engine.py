@@ -14,6 +14,7 @@ import pyarrow as pa
 
 from ciudadana import __version__
 from ciudadana.errors import CiudadanaError
+from ciudadana.i18n import _
 from ciudadana.ingest.spec import load_spec
 from ciudadana.ingest.sql import ident
 from ciudadana.quality import checks as _checks  # noqa: F401 (registers the built-in checks)
@@ -215,9 +216,11 @@ def _infer_missing_specs(ctx: Context) -> None:
         ).fetchone()
         info.infer_fields([n for n, c in zip(names, counts, strict=True) if c])
         ctx.notes.append(
-            f"Carga {info.load_id}: no encuentro la especificación «{info.spec_name}»; se "
-            "revisaron los campos con datos. Copie la especificación a specs/ del espacio de "
-            "trabajo para el diagnóstico completo."
+            _(
+                "Carga {load}: no encuentro la especificación «{spec}»; se revisaron los campos "
+                "con datos. Copie la especificación a specs/ del espacio de trabajo para el "
+                "diagnóstico completo."
+            ).format(load=info.load_id, spec=info.spec_name)
         )
 
 

@@ -32,6 +32,7 @@ from typing import Any
 import pyarrow as pa
 
 from ciudadana import __version__
+from ciudadana.i18n import _
 from ciudadana.quality.checks.names import build_units
 from ciudadana.quality.checks.persons import CrossSourcePersons
 from ciudadana.quality.context import CHECKED, FINDINGS, Context, staging_sql
@@ -182,10 +183,12 @@ def _summarise(ctx: Context, report: LinkedReport, infos: list[Any]) -> None:
     )
     if waiting:
         report.notes.append(
-            f"Carga(s) {', '.join(map(str, waiting))} sin diagnóstico de calidad de esta "
-            "versión (nunca diagnosticadas, o antes de guardar los denominadores): sus "
-            "registros enlazados que no concuerdan se guardaron y contarán en su puntaje "
-            "cuando se diagnostiquen (`ciudadana quality`)."
+            _(
+                "Carga(s) {loads} sin diagnóstico de calidad de esta versión (nunca "
+                "diagnosticadas, o antes de guardar los denominadores): sus registros enlazados "
+                "que no concuerdan se guardaron y contarán en su puntaje cuando se diagnostiquen "
+                "(`ciudadana quality`)."
+            ).format(loads=", ".join(map(str, waiting)))
         )
 
 

@@ -22,6 +22,8 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
+from ciudadana.i18n import N_
+
 PARTICLES = re.compile(r"\b(DE|DEL|LA|LAS|LOS)\s+")
 
 
@@ -78,13 +80,13 @@ class Difference:
 
 
 KINDS_ES = {
-    "accents": "le faltan tildes",
-    "order": "los apellidos están en otro orden",
-    "incomplete": "le falta una parte del nombre",
-    "married": "usa la forma de casada",
-    "abbreviated": "trae un nombre abreviado",
-    "typo": "difiere en una o dos letras",
-    "different": "es otro nombre",
+    "accents": N_("le faltan tildes"),
+    "order": N_("los apellidos están en otro orden"),
+    "incomplete": N_("le falta una parte del nombre"),
+    "married": N_("usa la forma de casada"),
+    "abbreviated": N_("trae un nombre abreviado"),
+    "typo": N_("difiere en una o dos letras"),
+    "different": N_("es otro nombre"),
 }
 
 

@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from ciudadana.i18n import _
 from ciudadana.ingest.sql import lit
 from ciudadana.quality.context import Context, LoadInfo
 from ciudadana.quality.rules import EffectiveRule, InvalidRules
@@ -86,6 +87,7 @@ def check_class(rule: EffectiveRule) -> type[Check]:
         return CHECKS[rule.type]
     except KeyError:
         raise InvalidRules(
-            f"Regla «{rule.id}»: no existe el tipo de verificación «{rule.type}». Tipos: "
-            f"{', '.join(sorted(CHECKS))}."
+            _("Regla «{rule}»: no existe el tipo de verificación «{type}». Tipos: {types}.").format(
+                rule=rule.id, type=rule.type, types=", ".join(sorted(CHECKS))
+            )
         ) from None

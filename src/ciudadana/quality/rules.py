@@ -26,6 +26,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ciudadana.errors import CiudadanaError
+from ciudadana.i18n import _
 from ciudadana.ingest.spec import TextLoader, find_spec, line_index, line_of, spanish_error
 
 Severity = Literal["error", "warning", "info"]
@@ -82,6 +83,10 @@ class EffectiveRule:
     title_es: str = ""
     title_en: str = ""
 
+    def title(self, lang: str) -> str:
+        """The rule's title in ``lang`` (English when asked and written, else Spanish)."""
+        return (self.title_en or self.title_es) if lang == "en" else self.title_es
+
     def key(self) -> str:
         """Rules with the same key run as one check over all their loads."""
         return json.dumps([self.id, self.type, self.severity, self.params], sort_keys=True)
@@ -97,7 +102,9 @@ def parse_rules(text: str, path: str = "<reglas>") -> RuleFile:
     try:
         data = yaml.load(text, Loader=TextLoader)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:
-        raise InvalidRules(f"{path}: el YAML no se puede leer ({exc}).") from exc
+        raise InvalidRules(
+            _("{path}: el YAML no se puede leer ({problem}).").format(path=path, problem=exc)
+        ) from exc
     try:
         return RuleFile.model_validate(data or {})
     except ValidationError as exc:
@@ -106,12 +113,17 @@ def parse_rules(text: str, path: str = "<reglas>") -> RuleFile:
         for err in exc.errors():
             loc = tuple(err["loc"])
             line = line_of(index, loc)
-            where = ".".join(str(x) for x in loc) or "(raíz)"
-            lines.append(f"  línea {line}: {where}: {spanish_error(err)}")
+            where = ".".join(str(x) for x in loc) or _("(raíz)")
+            lines.append(
+                _("  línea {line}: {where}: {problem}").format(
+                    line=line, where=where, problem=spanish_error(err)
+                )
+            )
         raise InvalidRules(
-            f"{path}: las reglas de calidad tienen {len(lines)} problema(s):\n"
-            + "\n".join(lines)
-            + "\nCorrija esas líneas; las reglas están descritas en docs/quality.md."
+            _(
+                "{path}: las reglas de calidad tienen {n} problema(s):\n{problems}\nCorrija esas "
+                "líneas; las reglas están descritas en docs/quality.md."
+            ).format(path=path, n=len(lines), problems="\n".join(lines))
         ) from exc
 
 
@@ -151,7 +163,9 @@ def merge(standard: RuleFile, own: RuleFile | None) -> dict[str, EffectiveRule]:
         if base is None:
             if rule.type is None:
                 raise InvalidRules(
-                    f"La regla «{rule.id}» no es una regla estándar: indique su «type»."
+                    _("La regla «{rule}» no es una regla estándar: indique su «type».").format(
+                        rule=rule.id
+                    )
                 )
             written[rule.id] = rule
             continue

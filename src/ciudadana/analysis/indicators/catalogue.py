@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from ciudadana.analysis.indicators.dimensions import Dimension
 from ciudadana.errors import CiudadanaError
+from ciudadana.i18n import _
 from ciudadana.standards.iccs import load_iccs
 
 CODE_PATTERN = r"^[A-Z][A-Z0-9_]{2,39}$"
@@ -172,8 +173,10 @@ class Catalogue(_Model):
             if ind.code == code.upper():
                 return ind
         raise UnknownIndicator(
-            f"No hay un indicador «{code}» en el catálogo. Disponibles: "
-            f"{', '.join(self.codes())}. Véalos con `ciudadana indicators list`."
+            _(
+                "No hay un indicador «{code}» en el catálogo. Disponibles: {codes}. Véalos con "
+                "`ciudadana indicators list`."
+            ).format(code=code, codes=", ".join(self.codes()))
         )
 
     def codes(self) -> list[str]:
@@ -193,7 +196,9 @@ def _semantic_problems(data: Catalogue) -> list[str]:
     seen: set[str] = set()
     for i, ind in enumerate(data.indicators):
         if ind.code in seen:
-            problems.append(f"indicators[{i}].code: código repetido «{ind.code}»")
+            problems.append(
+                _("indicators[{i}].code: código repetido «{code}»").format(i=i, code=ind.code)
+            )
         seen.add(ind.code)
         counts = [("numerator", ind.numerator)]
         if ind.denominator.count is not None:
@@ -202,12 +207,18 @@ def _semantic_problems(data: Catalogue) -> list[str]:
             for j, code in enumerate(count.iccs):
                 if code not in iccs:
                     problems.append(
-                        f"indicators[{i}].{where}.iccs[{j}]: «{code}» no es un código ICCS"
+                        _(
+                            "indicators[{i}].{where}.iccs[{j}]: «{code}» no es un código ICCS"
+                        ).format(i=i, where=where, j=j, code=code)
                     )
         if ind.unit == "percent" and ind.per_population:
-            problems.append(f"indicators[{i}].unit: un porcentaje necesita denominator.count")
+            problems.append(
+                _("indicators[{i}].unit: un porcentaje necesita denominator.count").format(i=i)
+            )
         if ind.unit != "percent" and not ind.per_population:
-            problems.append(f"indicators[{i}].unit: una tasa necesita denominator.population")
+            problems.append(
+                _("indicators[{i}].unit: una tasa necesita denominator.population").format(i=i)
+            )
     return problems
 
 
@@ -222,14 +233,16 @@ def parse_catalogue(data: dict[str, Any], origin: str = "catálogo") -> Catalogu
     except ValidationError as exc:
         lines = [f"  {_location(err['loc'])}: {err['msg']}" for err in exc.errors()]
         raise InvalidCatalogue(
-            f"{origin} no es válido:\n" + "\n".join(lines) + "\nCorrija el archivo."
+            _("{origin} no es válido:\n{problems}\nCorrija el archivo.").format(
+                origin=origin, problems="\n".join(lines)
+            )
         ) from None
     problems = _semantic_problems(catalogue)
     if problems:
         raise InvalidCatalogue(
-            f"{origin} no es válido:\n"
-            + "\n".join(f"  {p}" for p in problems)
-            + "\nCorrija el archivo."
+            _("{origin} no es válido:\n{problems}\nCorrija el archivo.").format(
+                origin=origin, problems="\n".join(f"  {p}" for p in problems)
+            )
         )
     return catalogue
 
@@ -251,7 +264,9 @@ def read_catalogue(path: Path) -> Catalogue:
     try:
         data = yaml_data(Path(path).read_text("utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise InvalidCatalogue(f"No se puede leer el catálogo {path}: {exc}") from exc
+        raise InvalidCatalogue(
+            _("No se puede leer el catálogo {path}: {problem}").format(path=path, problem=exc)
+        ) from exc
     return parse_catalogue(data, str(path))
 
 

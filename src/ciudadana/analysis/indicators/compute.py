@@ -43,6 +43,7 @@ from ciudadana.analysis.indicators.reconciled import RECONCILED, reconcilable
 from ciudadana.analysis.indicators.rows import OUTPUT_COLUMNS, Row, shape_rows
 from ciudadana.analysis.indicators.session import Session, choose_sources
 from ciudadana.errors import CiudadanaError
+from ciudadana.i18n import _
 from ciudadana.warehouse import open_reader
 from ciudadana.workspace import Workspace, open_workspace
 
@@ -104,10 +105,12 @@ def _groupings(ind: Indicator, req: IndicatorRequest, notes: Notes) -> list[list
     unknown = [d for d in dims if d not in DIMENSIONS]
     if unknown:
         raise InvalidRequest(
-            f"Desagregación desconocida: {', '.join(unknown)}. Use: {', '.join(DIMENSIONS)}."
+            _("Desagregación desconocida: {unknown}. Use: {known}.").format(
+                unknown=", ".join(unknown), known=", ".join(DIMENSIONS)
+            )
         )
     if len([d for d in dims if d in AGE_DIMS]) > 1:
-        raise InvalidRequest("Pida un solo esquema de edad: age_group o age_broad.")
+        raise InvalidRequest(_("Pida un solo esquema de edad: age_group o age_broad."))
     if "department" in dims and "municipality" in dims:
         dims.remove("department")
     refused = [d for d in dims if not ind.allows(d)]

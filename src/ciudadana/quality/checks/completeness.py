@@ -25,6 +25,7 @@ from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from ciudadana.i18n import _
 from ciudadana.ingest.sql import ident, lit
 from ciudadana.quality.conditions import Condition
 from ciudadana.quality.context import ROWS, Context, LoadInfo, is_category, is_personal
@@ -84,10 +85,11 @@ class Missing(Check):
             missing = f"({missing} or {col}::varchar in ({', '.join(lit(m) for m in markers)}))"
         value = "null" if is_personal(name) or short == "id_number" else f"{col}::varchar"
         where = f"load_id = {info.load_id} and {self.applies(info, name)}"
+        missing_text = lit(_("vacío o marcado como desconocido"))
         findings = dedent(f"""
             select load_id, row_number, period, territory_code, {lit(name)} as field,
                    {lit(column)} as column_name, {value} as value, {self.constants()},
-                   'vacío o marcado como desconocido' as detail
+                   {missing_text} as detail
             from {ROWS}
             where {where} and {missing}
         """)

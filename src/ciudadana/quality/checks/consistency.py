@@ -24,7 +24,8 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
-from ciudadana.ingest.sql import ident, lit
+from ciudadana.i18n import _, current_language
+from ciudadana.ingest.sql import format_sql, ident, lit
 from ciudadana.quality.conditions import Condition
 from ciudadana.quality.context import ROWS, Context, LoadInfo, is_personal
 from ciudadana.quality.registry import Check, register
@@ -60,7 +61,7 @@ class ConditionCheck(Check):
         for info in (i for i in self.loads if self.applicable(i)):
             where = " and ".join(f"({c.sql()})" for c in p.when)
             value = "null" if is_personal(p.field) else f"{ident(p.field)}::varchar"
-            detail = lit(p.detail or self.rule.title_es)
+            detail = lit(p.detail or self.rule.title(current_language()))
             ctx.add_findings(
                 dedent(f"""
                     select load_id, row_number, period, territory_code, {lit(p.field)} as field,
@@ -99,13 +100,14 @@ class AgeBirthDate(Check):
                     f"date_diff('year', {birth}, {on}) - (strftime({on}, '%m%d') < "
                     f"strftime({birth}, '%m%d'))::integer"
                 )
+                said = format_sql(_("la fecha de nacimiento da {age} años"), age=computed)
                 ctx.add_findings(
                     dedent(f"""
                         select load_id, row_number, period, territory_code,
                                '{role}.age' as field,
                                {lit(info.mapped_fields()[f"{role}.age"])} as column_name,
                                {age}::varchar as value, {self.constants()},
-                               'la fecha de nacimiento da ' || ({computed}) || ' años' as detail
+                               {said} as detail
                         from {ROWS}
                         where load_id = ? and {age} is not null and {birth} is not null
                           and abs({age} - ({computed})) > {self.params.tolerance_years}
@@ -152,6 +154,7 @@ class IncidentConsistency(Check):
 
 def incident_sql(key: str, name: str, column: str, check: Check) -> str:
     k, f = ident(key), ident(name)
+    said = _("las filas del mismo hecho dicen {said}")
     return dedent(f"""
         with rows as (
             select load_id, row_number, period, territory_code, {k} as k, {f} as v
@@ -177,7 +180,7 @@ def incident_sql(key: str, name: str, column: str, check: Check) -> str:
         )
         select r.load_id, r.row_number, r.period, r.territory_code, {lit(name)} as field,
                {lit(column)} as column_name, r.v::varchar as value, {check.constants()},
-               'las filas del mismo hecho dicen ' || s.said as detail
+               {format_sql(said, said="s.said")} as detail
         from rows as r
         join ranked as s on s.k = r.k and s.v = r.v
         where s.n < s.top or s.leaders > 1

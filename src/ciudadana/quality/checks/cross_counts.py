@@ -21,7 +21,8 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
-from ciudadana.ingest.sql import lit
+from ciudadana.i18n import _
+from ciudadana.ingest.sql import format_sql, lit
 from ciudadana.quality.context import Context
 from ciudadana.quality.registry import Check, register
 
@@ -55,6 +56,20 @@ class CrossSourceCounts(Check):
         p = self.params
         cross_counts(ctx, self.ids, p.iccs, p.units)
         ctx.execute(judged_sql(p), [self.ids])
+        counted = format_sql(
+            _("esta fuente registra {mine}, {other} registra {theirs}"),
+            mine="mine",
+            other="other",
+            theirs="theirs",
+        )
+        explained = format_sql(
+            _(
+                "; por fecha del hecho: {mine} vs {theirs} (la diferencia se explica por la "
+                "fecha con que cuenta cada fuente)"
+            ),
+            mine="mine_occ",
+            theirs="theirs_occ",
+        )
         ctx.add_findings(
             dedent(f"""
                 select load_id, null::bigint as row_number, month as period,
@@ -64,12 +79,8 @@ class CrossSourceCounts(Check):
                        case when explained then 'info' else {lit(self.rule.severity)} end
                            as severity,
                        other_load as related_load_id,
-                       'esta fuente registra ' || mine || ', ' || other || ' registra '
-                           || theirs || case when explained
-                               then '; por fecha del hecho: ' || mine_occ || ' vs '
-                                   || theirs_occ || ' (la diferencia se explica por la fecha'
-                                   || ' con que cuenta cada fuente)'
-                               else '' end as detail
+                       {counted} || case when explained then {explained} else '' end
+                           as detail
                 from _q_cross_judged
                 where flagged
             """)

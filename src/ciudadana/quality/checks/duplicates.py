@@ -20,7 +20,8 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
-from ciudadana.ingest.sql import ident, lit
+from ciudadana.i18n import _
+from ciudadana.ingest.sql import format_sql, ident, lit
 from ciudadana.quality.context import (
     EVENT_COLUMNS,
     IDENTITY_COLUMNS,
@@ -57,6 +58,7 @@ class ExactDuplicates(Check):
     def run(self, ctx: Context) -> None:
         if not self.ids:
             return
+        repeats = format_sql(_("repite la fila {row}"), row="first_row")
         ctx.add_findings(
             dedent(f"""
                 with hashed as (
@@ -72,7 +74,7 @@ class ExactDuplicates(Check):
                 select load_id, row_number, period, territory_code, null as field,
                        null as column_name, first_row::varchar as value, {self.constants()},
                        load_id as related_load_id, first_row as related_row_number,
-                       'repite la fila ' || first_row as detail
+                       {repeats} as detail
                 from firsts
                 where row_number > first_row
             """),
@@ -104,6 +106,10 @@ class NearDuplicates(Check):
             'concat_ws(\' \', "victim.given_names", "victim.surnames", '
             '"victim.first_surname", "victim.second_surname")))))'
         )
+        same_person = format_sql(
+            _("la misma persona en el mismo hecho que la fila {row}, con algún dato distinto"),
+            row="first_row",
+        )
         ctx.add_findings(
             dedent(f"""
                 with keyed as (
@@ -126,8 +132,7 @@ class NearDuplicates(Check):
                 select load_id, row_number, period, territory_code, null as field,
                        null as column_name, first_row::varchar as value, {self.constants()},
                        load_id as related_load_id, first_row as related_row_number,
-                       'la misma persona en el mismo hecho que la fila ' || first_row
-                           || ', con algún dato distinto' as detail
+                       {same_person} as detail
                 from firsts
                 where row_number > first_row and first_same = row_number
             """),
@@ -157,6 +162,7 @@ class UniqueKey(Check):
         if not loads:
             return
         k = ident(p.key)
+        taken = format_sql(_("el identificador ya está en la fila {row}"), row="first_row")
         ctx.add_findings(
             dedent(f"""
                 with keyed as (
@@ -173,7 +179,7 @@ class UniqueKey(Check):
                 select load_id, row_number, period, territory_code, {lit(p.key)} as field,
                        k::varchar as value, {self.constants()},
                        load_id as related_load_id, first_row as related_row_number,
-                       'el identificador ya está en la fila ' || first_row as detail
+                       {taken} as detail
                 from firsts
                 where row_number > first_row and first_same = row_number
             """),

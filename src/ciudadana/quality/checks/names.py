@@ -23,6 +23,7 @@ from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from ciudadana.i18n import _
 from ciudadana.ingest.sql import lit
 from ciudadana.quality.context import FINDINGS, ROWS, Context
 from ciudadana.quality.registry import Check, NoParams, register
@@ -93,7 +94,7 @@ class NameAccents(NameCheck):
             ctx,
             f"u.unit = s.folded and s.dominant <> u.unit and s.dominant_n >= {p.min_count} "
             f"and s.dominant_n >= {p.min_share} * s.total",
-            "escrito sin tildes (o sin ñ) que la mayoría de los registros sí le ponen",
+            _("escrito sin tildes (o sin ñ) que la mayoría de los registros sí le ponen"),
         )
 
 
@@ -136,7 +137,7 @@ class NameTypo(NameCheck):
         self.insert(
             ctx,
             "s.folded in (select folded from _q_typos)",
-            "una palabra que casi ningún registro usa, a una tecla de un nombre común",
+            _("una palabra que casi ningún registro usa, a una tecla de un nombre común"),
         )
 
 
@@ -154,7 +155,7 @@ class NameAbbreviated(NameCheck):
         self.insert(
             ctx,
             "regexp_full_match(u.unit, '[^_.]{1,4}\\.')",
-            "un nombre abreviado: escríbalo completo",
+            _("un nombre abreviado: escríbalo completo"),
         )
 
 
@@ -195,10 +196,10 @@ class NameParts(NameCheck):
         ctx.execute(parts_sql(), [particles])
         if self.params.part == "second-surname":
             where = "p.surname_units = 1 and p.units > 1 or p.field = 'surnames' and p.units = 1"
-            detail = "un solo apellido: falta el segundo"
+            detail = _("un solo apellido: falta el segundo")
         else:
             where = "p.married"
-            detail = "forma de casada (apellido del esposo) en lugar del segundo apellido"
+            detail = _("forma de casada (apellido del esposo) en lugar del segundo apellido")
         self.insert(
             ctx,
             f"""exists (select 1 from _q_name_parts as p

@@ -30,6 +30,7 @@ from typing import Any, ClassVar
 import pyarrow as pa
 from pydantic import BaseModel, ConfigDict
 
+from ciudadana.i18n import _, current_language, translate
 from ciudadana.ingest.sql import lit
 from ciudadana.quality.context import FINDINGS, Context, LoadInfo
 from ciudadana.quality.names import KINDS_ES, NameParts, compare_names
@@ -112,7 +113,9 @@ class CrossSourcePersons(Check):
             key = (f["load_id"], f["row_number"], f["field"])
             if key[:2] not in rows or key in known:
                 continue
-            detail = f"{f['detail']} (registros enlazados, corrida {link_run_id})"
+            detail = _("{detail} (registros enlazados, corrida {run})").format(
+                detail=f["detail"], run=link_run_id
+            )
             out.append({**f, "detail": detail, "link_run_id": link_run_id})
         return out
 
@@ -155,11 +158,11 @@ class CrossSourcePersons(Check):
             if _witness(a) != _witness(b):
                 self.vote(a, b, votes, seen)
                 names.append((a, b))
-        for _, a, b in best_reference.values():
+        for _score, a, b in best_reference.values():
             self.vote(a, b, votes, seen)
             names.append((a, b))
         tally: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])  # (record, attr) -> ok, no
-        for (record, attr, _), agrees in votes.items():
+        for (record, attr, _by), agrees in votes.items():
             tally[(record, attr)][0 if agrees else 1] += 1
         out = []
         for (record, attr), (ok, no) in tally.items():
@@ -189,7 +192,9 @@ class CrossSourcePersons(Check):
             if key in done or me[0] not in loads:
                 return
             done.add(key)
-            detail = f"{KINDS_ES[kind]} frente a {other[3]} (fila relacionada)"
+            detail = _("{difference} frente a {source} (fila relacionada)").format(
+                difference=translate(KINDS_ES[kind], current_language()), source=other[3]
+            )
             out.append(self.finding(loads, me, part, None, other, None, detail))
 
         for a, b in names:
@@ -288,7 +293,9 @@ class CrossSourcePersons(Check):
             "related_load_id": other[0],
             "related_row_number": other[1],
             "detail": detail
-            or f"{other[3]} (fila relacionada) dice {_text(theirs)} para la misma persona",
+            or _("{source} (fila relacionada) dice {value} para la misma persona").format(
+                source=other[3], value=_text(theirs)
+            ),
         }
 
 

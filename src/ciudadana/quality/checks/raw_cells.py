@@ -20,8 +20,9 @@ from typing import ClassVar
 from pydantic import BaseModel, ConfigDict
 
 from ciudadana.errors import CiudadanaError
+from ciudadana.i18n import _
 from ciudadana.ingest.readers import RAW, read_file
-from ciudadana.ingest.sql import ident, lit
+from ciudadana.ingest.sql import format_sql, ident, lit
 from ciudadana.ingest.vocabulary import EVENT_FIELDS, PERSON_FIELDS
 from ciudadana.quality.context import ROWS, Context, LoadInfo
 from ciudadana.quality.registry import Check, register
@@ -101,11 +102,11 @@ class RawFormat(Check):
 
 
 def cui_sql(check: Check, info: LoadInfo, name: str, header: str, cell: str) -> str:
+    spaced = lit(_("el número trae espacios, guiones o puntos: escríbalo como 13 dígitos seguidos"))
     return dedent(f"""
         select {info.load_id} as load_id, r.__row as row_number, {lit(name)} as field,
                {lit(header)} as column_name, null as value, {check.constants()},
-               'el número trae espacios, guiones o puntos: escríbalo como 13 dígitos seguidos'
-                   as detail
+               {spaced} as detail
         from {RAW} as r
         where regexp_matches({cell}, '[0-9][\\s.\\-]+[0-9]')
     """)
@@ -120,6 +121,9 @@ def territory_sql(check: Check, info: LoadInfo, name: str, header: str, cell: st
     """
     code = "department" if name == "department" else "territory"
     country = lit(info.spec.country if info.spec else "")
+    unofficial = lit(_("no es el nombre oficial"))
+    official = format_sql(_("no es el nombre oficial: {name}"), name="m.name")
+    written = format_sql(_(" (escrito así en {n} filas)"), n="u.n")
     return dedent(f"""
         with cells as (
             select r.__row as row_number, {cell} as value, q.{ident(code)} as code
@@ -156,9 +160,9 @@ def territory_sql(check: Check, info: LoadInfo, name: str, header: str, cell: st
                    as row_number,
                {lit(name)} as field, {lit(header)} as column_name, f.value as value,
                {check.constants()},
-               'no es el nombre oficial' || coalesce(': ' || m.name, '')
+               case when m.name is null then {unofficial} else {official} end
                    || case when u.n >= 10 and u.n * 2 > u.of_code
-                           then ' (escrito así en ' || u.n || ' filas)' else '' end as detail
+                           then {written} else '' end as detail
         from flagged as f
         join usage as u using (code, value)
         left join named as m on m.key = upper(strip_accents(f.value))

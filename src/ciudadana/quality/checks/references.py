@@ -17,6 +17,8 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
+from ciudadana.i18n import _
+from ciudadana.ingest.sql import format_sql
 from ciudadana.quality.context import ROWS, Context
 from ciudadana.quality.registry import Check, register
 
@@ -50,13 +52,18 @@ class CaseReferences(Check):
             )
             + " end"
         )
+        dangling = format_sql(
+            _("no existe en {target} ({matched} de {cited} referencias de esta carga sí existen)"),
+            target="t.target",
+            matched="t.matched",
+            cited="t.cited",
+        )
         ctx.add_findings(
             dedent(f"""
                 select r.load_id, r.row_number, r.period, r.territory_code,
                        'related_record_id' as field, {label} as column_name,
                        r.related_record_id as value, {self.constants()},
-                       'no existe en ' || t.target || ' (' || t.matched || ' de ' || t.cited
-                           || ' referencias de esta carga sí existen)' as detail
+                       {dangling} as detail
                 from {ROWS} as r
                 join _q_targets as t using (load_id)
                 where r.related_record_id is not null

@@ -23,7 +23,8 @@ from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from ciudadana.ingest.sql import lit
+from ciudadana.i18n import _
+from ciudadana.ingest.sql import format_sql, lit
 from ciudadana.quality.context import Context
 from ciudadana.quality.registry import Check, register
 
@@ -90,14 +91,25 @@ class CountOutliers(Check):
                 where load_id is not null and k >= 7
             """)
         )
+        expected = {"n": "n", "expected": "round(expected, 1)", "z": "round(z, 1)"}
+        of_offence = format_sql(
+            _(
+                "{n} registros de ICCS {offence}*; lo esperado según sus meses vecinos era unos "
+                "{expected} (z = {z})"
+            ),
+            offence="offence",
+            **expected,
+        )
+        of_all = format_sql(
+            _("{n} registros; lo esperado según sus meses vecinos era unos {expected} (z = {z})"),
+            **expected,
+        )
         ctx.add_findings(
             dedent(f"""
                 select load_id, null::bigint as row_number, month as period,
                        territory as territory_code, 'territory' as field,
                        n::varchar as value, {self.constants()},
-                       n || ' registros' || case when offence <> '' then ' de ICCS ' || offence
-                           || '*' else '' end || '; lo esperado según sus meses vecinos era unos '
-                           || round(expected, 1) || ' (z = ' || round(z, 1) || ')' as detail
+                       case when offence <> '' then {of_offence} else {of_all} end as detail
                 from _q_outliers
                 where abs(z) > {p.z} and greatest(n, expected) >= {p.min_count}
             """)
@@ -136,15 +148,22 @@ class SilentUnits(Check):
         p = self.params
         build_grid(ctx, self.ids, p.level)
         ctx.execute(silent_sql(p.min_active, p.min_silent, p.max_chance))
+        silent = format_sql(
+            _(
+                "sin registros {months} meses seguidos desde {start}; antes informaba {active} de "
+                "12 meses, unos {rate} registros por mes"
+            ),
+            months="run_length",
+            start="strftime(run_start, '%m/%Y')",
+            active="active_before",
+            rate="round(rate_before, 1)",
+        )
         ctx.add_findings(
             dedent(f"""
                 select load_id, null::bigint as row_number, month as period,
                        territory as territory_code, 'territory' as field, '0' as value,
                        {self.constants()},
-                       'sin registros ' || run_length || ' meses seguidos desde '
-                           || strftime(run_start, '%m/%Y') || '; antes informaba '
-                           || active_before || ' de 12 meses, unos ' || round(rate_before, 1)
-                           || ' registros por mes' as detail
+                       {silent} as detail
                 from _q_silent
                 where silent
             """)

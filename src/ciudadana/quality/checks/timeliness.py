@@ -17,7 +17,8 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
-from ciudadana.ingest.sql import ident, lit
+from ciudadana.i18n import _
+from ciudadana.ingest.sql import format_sql, ident, lit
 from ciudadana.quality.context import ROWS, Context
 from ciudadana.quality.registry import Check, register
 
@@ -51,13 +52,17 @@ class Lag(Check):
             + " ".join(f"when {k} then {lit(v)}" for k, v in column.items())
             + " end"
         )
+        late = format_sql(
+            _("registrado {days} días después del hecho (más de {limit})"),
+            days=f"{end} - {start}",
+            limit=str(p.max_days),
+        )
         ctx.add_findings(
             dedent(f"""
                 select load_id, row_number, period, territory_code, {lit(p.end)} as field,
                        {label} as column_name, ({end} - {start})::varchar as value,
                        {self.constants()},
-                       'registrado ' || ({end} - {start}) || ' días después del hecho (más de '
-                           || {p.max_days} || ')' as detail
+                       {late} as detail
                 from {ROWS}
                 where load_id in (select unnest(?))
                   and {both}
@@ -86,13 +91,17 @@ class DeliveryLag(Check):
         if not self.ids:
             return
         days = "(l.started_at::date - last_day(r.period))"
+        late = format_sql(
+            _("el mes se entregó {days} días después de su cierre (más de {limit})"),
+            days=days,
+            limit=str(self.params.max_days),
+        )
         ctx.add_findings(
             dedent(f"""
                 select r.load_id, null::bigint as row_number, r.period,
                        null as field, null as column_name, {days}::varchar as value,
                        {self.constants()},
-                       'el mes se entregó ' || {days} || ' días después de su cierre (más de '
-                           || {self.params.max_days} || ')' as detail
+                       {late} as detail
                 from (select distinct load_id, period from {ROWS}) as r
                 join loads as l using (load_id)
                 where r.load_id in (select unnest(?))

@@ -18,6 +18,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ciudadana import __version__
 from ciudadana.errors import CiudadanaError
+from ciudadana.i18n import _
 from ciudadana.quality.engine import load_info
 from ciudadana.quality.html import data, figures
 from ciudadana.quality.html.messages import DIMENSION_NAMES, SEVERITY, TEXT
@@ -96,7 +97,7 @@ def build(
     loads = diagnosed_loads(con, load_ids, source_id)
     if not loads:
         raise CiudadanaError(
-            "No hay diagnósticos que mostrar: ejecute `ciudadana quality` primero.",
+            _("No hay diagnósticos que mostrar: ejecute `ciudadana quality` primero."),
             code="no-diagnosis",
         )
     ids = [x["load_id"] for x in loads]

@@ -379,7 +379,7 @@ def test_the_territory_resolver_answers_in_english() -> None:
     assert "Say which department." in said(result)
 
 
-def test_a_quality_diagnosis_in_english_stores_its_findings_in_english(
+def test_a_quality_diagnosis_in_english_stores_its_findings_and_writes_its_report_in_english(
     workspace: Workspace, small_source: SmallSource
 ) -> None:
     data = small_source.csv(
@@ -389,8 +389,12 @@ def test_a_quality_diagnosis_in_english_stores_its_findings_in_english(
         ]
     )
     runner.invoke(app, ["ingest", str(small_source.spec()), str(data), "-w", str(workspace.root)])
-    result = runner.invoke(app, ["--lang", "en", "quality", "-w", str(workspace.root), "--json"])
+    html = workspace.root / "report.html"
+    result = runner.invoke(
+        app, ["--lang", "en", "quality", "-w", str(workspace.root), "--html", str(html), "--json"]
+    )
     assert result.exit_code == 0, result.output
+    assert '<html lang="en"' in html.read_text(encoding="utf-8")  # the report follows too
     with open_reader(workspace.warehouse_path) as con:
         details = {d for (d,) in con.execute("select detail from quality_findings").fetchall()}
     assert "empty or marked as unknown" in details

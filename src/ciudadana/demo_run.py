@@ -162,7 +162,8 @@ def run_demo(
     ]
     quality_dir = directory / "calidad"
     quality_dir.mkdir(exist_ok=True)
-    write_html(ws, quality_dir / "informe_calidad.html")
+    names_in = "en" if current_language() == "en" else "es"  # the catalogue's two languages
+    write_html(ws, quality_dir / "informe_calidad.html", lang=names_in)
     # Row by row, with the values as received: for the institutions, not for publication.
     write_findings_csv(ws, quality_dir / "hallazgos_por_fila.csv")
     report.quality_report = str(quality_dir / "informe_calidad.html")
@@ -170,7 +171,6 @@ def run_demo(
 
     t = time.perf_counter()
     say(_("Calculando indicadores"), 0.95)
-    names_in = "en" if current_language() == "en" else "es"  # the catalogue's two languages
     request = IndicatorRequest(codes=HEADLINE, smooth=False, lang=names_in)
     result = compute_indicators(ws, request)
     names = {i["code"]: i["name"] for i in result.indicators}

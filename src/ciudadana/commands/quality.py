@@ -36,7 +36,12 @@ def quality(
         Path | None,
         typer.Option("--csv", help="Escribe los hallazgos fila por fila, para la institución."),
     ] = None,
-    language: Annotated[str, typer.Option("--lang", help="Idioma del informe: es o en.")] = "es",
+    language: Annotated[
+        str | None,
+        typer.Option(
+            "--lang", help="Idioma del informe: es o en. Por omisión, el de los mensajes."
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Calidad del dato: puntaje de cada fuente y periodo por dimensión, y hallazgos por fila.
@@ -77,7 +82,7 @@ def quality(
         written["csv_rows"] = write_findings_csv(ws, csv_path, load_ids=ids)
         written["csv"] = str(csv_path)
     if html is not None:
-        run(as_json, lambda: write_html(ws, html, load_ids=ids, lang=language))
+        run(as_json, lambda: write_html(ws, html, load_ids=ids, lang=names_language(language)))
         written["html"] = str(html)
     if as_json:
         emit_json({"ok": True, **report.to_dict(), **written})

@@ -73,7 +73,8 @@ def write_html(
     """Write the report of the stored diagnosis of the chosen loads (every current one)."""
     if lang not in TEXT:
         raise CiudadanaError(
-            f"Idioma «{lang}» no disponible; use es o en.", code="unknown-language"
+            _("Idioma «{lang}» no disponible; use es o en.").format(lang=lang),
+            code="unknown-language",
         )
     con = open_reader(ws.warehouse_path)
     try:

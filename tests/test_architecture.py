@@ -10,7 +10,8 @@ import ciudadana
 PACKAGE = Path(ciudadana.__file__).parent
 
 # Lower layers first. The warehouse sits under ingest because it is the only writer: ingest
-# hands it staged rows. demo/ feeds the chain only through files: it may use the standards.
+# hands it staged rows. demo/ feeds the chain only through files: it may use the standards
+# (and the messages of the base).
 LAYERS = [
     {"errors", "i18n", "workspace"},
     {"standards"},
@@ -24,7 +25,7 @@ LAYERS = [
     {"portal", "reports"},
     {"bootstrap", "cli", "clidoc", "commands", "demo_run"},
 ]
-DEMO_MAY_USE = {"errors", "standards"}
+DEMO_MAY_USE = {"errors", "i18n", "standards"}  # its messages speak the user's language
 TOP = LAYERS[-1]  # the verbs and the demo's orchestration may drive the simulator
 
 

@@ -411,3 +411,20 @@ def test_release_and_monitor_explain_their_errors_in_english(workspace: Workspac
     )
     assert monitor.exit_code == 1
     assert "There is no policy “nada”" in json.loads(monitor.output)["message"]
+
+
+def test_linkage_explains_itself_in_english(workspace: Workspace, tmp_path: Path) -> None:
+    root = str(workspace.root)
+    link = runner.invoke(app, ["--lang", "en", "link", "-w", root, "--json"])
+    assert link.exit_code == 1
+    assert json.loads(link.output)["message"] == (
+        "There are no persons to link in the current loads. Load exports with victims or "
+        "aggressors (`ciudadana ingest`)."
+    )
+    review = tmp_path / "revision.csv"
+    review.write_text("tipo,decision\npersonas,misma\n", encoding="utf-8")
+    imported = runner.invoke(
+        app, ["--lang", "en", "link-review", "import", str(review), "-w", root, "--json"]
+    )
+    assert imported.exit_code == 1
+    assert "revision.csv: columns carga_a, carga_b" in json.loads(imported.output)["message"]

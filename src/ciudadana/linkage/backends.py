@@ -19,6 +19,7 @@ from typing import Any
 from splink.internals.database_api import DatabaseAPI
 
 from ciudadana.errors import CiudadanaError
+from ciudadana.i18n import _
 
 BACKENDS = ("duckdb", "spark")
 
@@ -34,14 +35,18 @@ def spark_session(partitions: int = 4, memory: str = "2g") -> Any:
         from splink.backends.spark import similarity_jar_location
     except ImportError as exc:
         raise CiudadanaError(
-            "El enlace en Spark necesita pyspark: instálelo con `pip install pyspark` "
-            "(y Java 17), o use --backend duckdb.",
+            _(
+                "El enlace en Spark necesita pyspark: instálelo con `pip install pyspark` (y Java "
+                "17), o use --backend duckdb."
+            ),
             code="spark-missing",
         ) from exc
     if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
         raise CiudadanaError(
-            "El enlace en Spark necesita Java 17 (no se encontró `java`). Instálelo "
-            "(apt-get install openjdk-17-jre-headless) o use --backend duckdb.",
+            _(
+                "El enlace en Spark necesita Java 17 (no se encontró `java`). Instálelo "
+                "(apt-get install openjdk-17-jre-headless) o use --backend duckdb."
+            ),
             code="spark-no-java",
         )
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
@@ -77,6 +82,8 @@ def database_api(backend: str = "duckdb", *, spark: Any | None = None) -> Databa
         session = spark if spark is not None else spark_session()
         return SparkAPI(spark_session=session, break_lineage_method="persist")
     raise CiudadanaError(
-        f"Motor de enlace «{backend}» desconocido: use {' o '.join(BACKENDS)}.",
+        _("Motor de enlace «{backend}» desconocido: use {known}.").format(
+            backend=backend, known=", ".join(BACKENDS)
+        ),
         code="unknown-backend",
     )

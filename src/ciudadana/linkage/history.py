@@ -14,6 +14,7 @@ from textwrap import dedent
 from typing import Any
 
 from ciudadana.errors import CiudadanaError
+from ciudadana.i18n import _
 from ciudadana.standards.identity import normalize_cui
 from ciudadana.warehouse import Warehouse, open_reader
 from ciudadana.workspace import Workspace
@@ -114,8 +115,10 @@ def person_history(ws: Workspace, ref: str) -> dict[str, Any]:
     ids = find_persons(ws, ref)
     if not ids:
         raise CiudadanaError(
-            f"No hay ninguna persona «{ref}» en el registro vigente. Revise el identificador "
-            "(P0000042) o el número de DPI; si nunca enlazó, ejecute `ciudadana link`.",
+            _(
+                "No hay ninguna persona «{ref}» en el registro vigente. Revise el identificador "
+                "(P0000042) o el número de DPI; si nunca enlazó, ejecute `ciudadana link`."
+            ).format(ref=ref),
             code="person-not-found",
         )
     con = open_reader(ws.warehouse_path)

@@ -29,6 +29,7 @@ from splink.internals.database_api import DatabaseAPI
 from splink.internals.exceptions import SplinkException
 
 from ciudadana.errors import CiudadanaError
+from ciudadana.i18n import _
 from ciudadana.linkage.comparisons import Comparison
 from ciudadana.linkage.settings import Settings, blocking_rule, rule_columns
 
@@ -63,23 +64,29 @@ def usable_comparisons(table: pa.Table, settings: Settings) -> tuple[list[Compar
         missing = [c for c in cols if c not in table.column_names]
         if missing:
             raise CiudadanaError(
-                f"La comparación «{comp.output_name}» necesita las columnas "
-                f"{', '.join(missing)}, que la tabla de registros no tiene. Revise la "
-                "configuración de enlace (docs/linkage.md lista las columnas).",
+                _(
+                    "La comparación «{name}» necesita las columnas {columns}, que la tabla de "
+                    "registros no tiene. Revise la configuración de enlace (docs/linkage.md "
+                    "lista las columnas)."
+                ).format(name=comp.output_name, columns=", ".join(missing)),
                 code="linkage-missing-column",
             )
         if _filled(table, comp.presence_column()):
             kept.append(comp)
         else:
             notes.append(
-                f"Ningún registro trae «{comp.presence_column()}»: la comparación "
-                f"«{comp.output_name}» "
-                "no se usa en este enlace."
+                _(
+                    "Ningún registro trae «{column}»: la comparación «{name}» no se usa en este "
+                    "enlace."
+                ).format(column=comp.presence_column(), name=comp.output_name)
             )
     if not kept:
         raise CiudadanaError(
-            "Ningún registro trae datos que se puedan comparar (nombres, número de identidad, "
-            "fechas, lugar). Revise que las especificaciones de las fuentes lean esos campos.",
+            _(
+                "Ningún registro trae datos que se puedan comparar (nombres, número de "
+                "identidad, fechas, lugar). Revise que las especificaciones de las fuentes lean "
+                "esos campos."
+            ),
             code="linkage-no-fields",
         )
     return kept, notes
@@ -163,9 +170,10 @@ def _train_and_score(
     unknown = sorted({c for r in rules for c in rule_columns(r)} - set(records.column_names))
     if unknown:
         raise CiudadanaError(
-            f"Las reglas de bloqueo o de entrenamiento usan columnas que no existen: "
-            f"{', '.join(unknown)}. Las columnas de los registros son: "
-            f"{', '.join(records.column_names)} (docs/linkage.md).",
+            _(
+                "Las reglas de bloqueo o de entrenamiento usan columnas que no existen: "
+                "{unknown}. Las columnas de los registros son: {columns} (docs/linkage.md)."
+            ).format(unknown=", ".join(unknown), columns=", ".join(records.column_names)),
             code="linkage-missing-column",
         )
     comparisons, notes = usable_comparisons(records, settings)
@@ -174,8 +182,10 @@ def _train_and_score(
     blocking = _usable_rules(records, settings.blocking)
     if not blocking:
         raise CiudadanaError(
-            "Ninguna regla de bloqueo tiene datos: los registros no comparten los campos por los "
-            "que se buscan pares. Agregue reglas en la configuración o lea más campos.",
+            _(
+                "Ninguna regla de bloqueo tiene datos: los registros no comparten los campos por "
+                "los que se buscan pares. Agregue reglas en la configuración o lea más campos."
+            ),
             code="linkage-no-blocking",
         )
     trimmed = settings.model_copy(update={"blocking": blocking, "comparisons": comparisons})
@@ -188,12 +198,12 @@ def _train_and_score(
     if training.deterministic and training.probability_two_random_records_match is None:
         rules = _usable_rules(records, training.deterministic.rules)
         if rules:
-            say("Estimando la probabilidad a priori de un par verdadero")
+            say(_("Estimando la probabilidad a priori de un par verdadero"))
             linker.training.estimate_probability_two_random_records_match(
                 [blocking_rule(r, settings.pair_condition) for r in rules],
                 recall=training.deterministic.recall,
             )
-    say("Estimando u (pares al azar)")
+    say(_("Estimando u (pares al azar)"))
     linker.training.estimate_u_using_random_sampling(
         max_pairs=training.u_max_pairs, seed=training.seed, num_chunks=training.u_chunks
     )
@@ -202,9 +212,9 @@ def _train_and_score(
     trained = False
     for rule in training.em:
         if not _usable_rules(records, [rule]):
-            notes.append(f"Regla de entrenamiento {rule} sin datos: omitida.")
+            notes.append(_("Regla de entrenamiento {rule} sin datos: omitida.").format(rule=rule))
             continue
-        say(f"Entrenando m por EM sobre {rule}")
+        say(_("Entrenando m por EM sobre {rule}").format(rule=rule))
         # A session that degenerates (an m of 0) must leave the model as it was: Splink has
         # already stored its estimates when it fails, so they are put back by hand.
         saved = copy.deepcopy(linker._settings_obj.core_model_settings)
@@ -220,15 +230,17 @@ def _train_and_score(
             linker._settings_obj.core_model_settings = saved
             del linker._em_training_sessions[sessions:]
             notes.append(
-                f"La sesión de EM sobre {rule} no converge con estos datos: se omite y m queda "
-                "con lo que estimaron las demás."
+                _(
+                    "La sesión de EM sobre {rule} no converge con estos datos: se omite y m queda "
+                    "con lo que estimaron las demás."
+                ).format(rule=rule)
             )
     if not trained:
-        notes.append("Ninguna regla de EM pudo entrenar m: se usan los valores iniciales.")
+        notes.append(_("Ninguna regla de EM pudo entrenar m: se usan los valores iniciales."))
     _floor_m(linker, training.m_floor)
     timings["em"] = time.perf_counter() - t
     t = time.perf_counter()
-    say("Puntuando los pares")
+    say(_("Puntuando los pares"))
     cut = settings.thresholds.review if threshold is None else threshold
     predictions = linker.inference.predict(threshold_match_probability=cut)
     uid = settings.unique_id

@@ -23,6 +23,7 @@ import numpy as np
 import pyarrow as pa
 
 from ciudadana.errors import CiudadanaError
+from ciudadana.i18n import _
 from ciudadana.linkage.mse import average_models, histories, select_model
 from ciudadana.warehouse import Warehouse, open_reader
 from ciudadana.workspace import Workspace
@@ -84,10 +85,11 @@ def estimate_unrecorded(
     unknown = [d for d in by if d not in DIMENSIONS]
     if unknown:
         raise CiudadanaError(
-            f"--by {', '.join(unknown)}: use year y/o department.", code="invalid-option"
+            _("--by {unknown}: use year y/o department.").format(unknown=", ".join(unknown)),
+            code="invalid-option",
         )
     if criterion not in ("aic", "bic"):
-        raise CiudadanaError("--criterion: use aic o bic.", code="invalid-option")
+        raise CiudadanaError(_("--criterion: use aic o bic."), code="invalid-option")
     Warehouse.open(ws.warehouse_path).close()
     con = open_reader(ws.warehouse_path)
     try:
@@ -96,7 +98,7 @@ def estimate_unrecorded(
         ).fetchone()
         if run_id is None:
             raise CiudadanaError(
-                "Aún no hay hechos enlazados: ejecute `ciudadana link` primero.",
+                _("Aún no hay hechos enlazados: ejecute `ciudadana link` primero."),
                 code="no-event-registry",
             )
         cur = con.execute(events_sql())
@@ -123,8 +125,10 @@ def estimate_unrecorded(
             estimates.append(row)
         if len(sources) < 3:
             notes.append(
-                f"Categoría {cat}: solo {len(sources)} fuente(s) ({', '.join(sources)}); hacen "
-                "falta tres o más para estimar lo no registrado."
+                _(
+                    "Categoría {category}: solo {n} fuente(s) ({sources}); hacen falta tres o más "
+                    "para estimar lo no registrado."
+                ).format(category=cat, n=len(sources), sources=", ".join(sources))
             )
     if store and estimates:
         table = pa.Table.from_pylist([{"run_id": run_id, **e} for e in estimates])

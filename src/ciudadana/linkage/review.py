@@ -23,6 +23,7 @@ from textwrap import dedent
 from typing import Any
 
 from ciudadana.errors import CiudadanaError
+from ciudadana.i18n import _
 from ciudadana.warehouse import Warehouse, open_reader
 from ciudadana.workspace import Workspace
 
@@ -160,8 +161,10 @@ def _parse(path: Path, reviewer: str | None) -> tuple[list[dict[str, Any]], int]
     missing = sorted(needed - set(reader.fieldnames or []))
     if missing:
         raise CiudadanaError(
-            f"{path.name}: faltan las columnas {', '.join(missing)}. Use el archivo que escribió "
-            "`ciudadana link-review export` sin cambiar sus encabezados.",
+            _(
+                "{file}: faltan las columnas {columns}. Use el archivo que escribió "
+                "`ciudadana link-review export` sin cambiar sus encabezados."
+            ).format(file=path.name, columns=", ".join(missing)),
             code="invalid-review-file",
         )
     decisions, problems, undecided = [], [], 0
@@ -172,8 +175,10 @@ def _parse(path: Path, reviewer: str | None) -> tuple[list[dict[str, Any]], int]
             continue
         if value not in DECISIONS:
             problems.append(
-                f'  fila {number}, campo "decision": «{row["decision"]}» no es una decisión; '
-                "escriba misma o distinta (o déjela vacía)."
+                _(
+                    '  fila {row}, campo "decision": «{value}» no es una decisión; escriba misma '
+                    "o distinta (o déjela vacía)."
+                ).format(row=number, value=row["decision"])
             )
             continue
         try:
@@ -184,11 +189,15 @@ def _parse(path: Path, reviewer: str | None) -> tuple[list[dict[str, Any]], int]
                 "row_number_r": int(row["fila_b"]),
             }
         except (TypeError, ValueError):
-            problems.append(f"  fila {number}: carga o fila no es un número; no las edite.")
+            problems.append(
+                _("  fila {row}: carga o fila no es un número; no las edite.").format(row=number)
+            )
             continue
         kind = KIND_NAMES.get((row.get("tipo") or "").strip().lower())
         if kind is None:
-            problems.append(f'  fila {number}, campo "tipo": use personas o hechos.')
+            problems.append(
+                _('  fila {row}, campo "tipo": use personas o hechos.').format(row=number)
+            )
             continue
         decisions.append(
             {
@@ -203,8 +212,10 @@ def _parse(path: Path, reviewer: str | None) -> tuple[list[dict[str, Any]], int]
         )
     if problems:
         raise CiudadanaError(
-            f"{path.name}: {len(problems)} fila(s) con problemas; no se guardó ninguna "
-            "decisión:\n" + "\n".join(problems) + "\nCorrija esas filas y vuelva a importar.",
+            _(
+                "{file}: {n} fila(s) con problemas; no se guardó ninguna decisión:\n{problems}\n"
+                "Corrija esas filas y vuelva a importar."
+            ).format(file=path.name, n=len(problems), problems="\n".join(problems)),
             code="invalid-review-file",
         )
     return decisions, undecided
@@ -214,7 +225,10 @@ def import_decisions(ws: Workspace, path: Path, *, reviewer: str | None = None) 
     """Store the decisions written in a review CSV (all of them, or none when a row is wrong)."""
     path = Path(path)
     if not path.is_file():
-        raise CiudadanaError(f"No existe el archivo {path}.", code="file-not-found")
+        raise CiudadanaError(
+            _("No existe el archivo {file}. Revise la ruta.").format(file=path),
+            code="file-not-found",
+        )
     decisions, undecided = _parse(path, reviewer)
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     with Warehouse.open(ws.warehouse_path) as wh:
@@ -226,12 +240,17 @@ def import_decisions(ws: Workspace, path: Path, *, reviewer: str | None = None) 
                     [d[f"load_id_{side}"], d[f"row_number_{side}"], d[f"role_{side}"]],
                 ).fetchone()
                 if not found:
-                    unknown.append(f"carga {d[f'load_id_{side}']}, fila {d[f'row_number_{side}']}")
+                    unknown.append(
+                        _("carga {load}, fila {row}").format(
+                            load=d[f"load_id_{side}"], row=d[f"row_number_{side}"]
+                        )
+                    )
         if unknown:
             raise CiudadanaError(
-                f"{path.name}: el almacén no tiene {len(unknown)} de los registros citados "
-                f"({'; '.join(unknown[:5])}). No se guardó ninguna decisión; exporte de nuevo "
-                "con `ciudadana link-review export`.",
+                _(
+                    "{file}: el almacén no tiene {n} de los registros citados ({records}). No se "
+                    "guardó ninguna decisión; exporte de nuevo con `ciudadana link-review export`."
+                ).format(file=path.name, n=len(unknown), records="; ".join(unknown[:5])),
                 code="invalid-review-file",
             )
         for d in decisions:

@@ -27,6 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ciudadana.errors import CiudadanaError
+from ciudadana.i18n import N_, _, current_language, translate
 from ciudadana.linkage.backends import database_api
 from ciudadana.linkage.cluster import cluster
 from ciudadana.linkage.discrepancies import record_discrepancies
@@ -45,9 +46,9 @@ KINDS = ("events", "persons")
 
 #: Fields that identify a person, as a person reads them.
 IDENTIFYING = {
-    "nombres": ("given1", "surname1"),
-    "número de identidad": ("id_number",),
-    "fecha de nacimiento": ("birth_date",),
+    N_("nombres"): ("given1", "surname1"),
+    N_("número de identidad"): ("id_number",),
+    N_("fecha de nacimiento"): ("birth_date",),
 }
 
 
@@ -73,6 +74,10 @@ def _filled(table: pa.Table, column: str) -> int:
     return len(col) - col.null_count
 
 
+def _field_names(names: set[str]) -> str:
+    return ", ".join(sorted(translate(n, current_language()) for n in names))
+
+
 def source_fields(table: pa.Table) -> dict[str, set[str]]:
     """The identifying fields each source carries in at least one record."""
     out: dict[str, set[str]] = {}
@@ -93,20 +98,27 @@ def check_sources(table: pa.Table) -> list[str]:
             others = set().union(*(f for s, f in fields.items() if s != source))
             if not own & others:
                 raise CiudadanaError(
-                    f"La fuente «{source}» no comparte con las demás ningún campo para enlazar "
-                    f"personas: trae {', '.join(sorted(own)) or 'ningún campo de identidad'}; "
-                    f"las demás traen {', '.join(sorted(others)) or 'ninguno'}. Declare en su "
-                    "especificación los nombres (full_name, o given_names y surnames) o el "
-                    "número de identidad (id_number), o enlace sin ella con --source.",
+                    _(
+                        "La fuente «{source}» no comparte con las demás ningún campo para enlazar "
+                        "personas: trae {own}; las demás traen {others}. Declare en su "
+                        "especificación los nombres (full_name, o given_names y surnames) o el "
+                        "número de identidad (id_number), o enlace sin ella con --source."
+                    ).format(
+                        source=source,
+                        own=_field_names(own) or _("ningún campo de identidad"),
+                        others=_field_names(others) or _("ninguno"),
+                    ),
                     code="linkage-no-common-field",
                 )
     for source in fields:
         part = table.filter(pc.equal(table["source_id"], source))
         if len(part) and _filled(part, "id_number") == 0:
             notes.append(
-                f"La fuente «{source}» no trae ningún número de identidad en sus {len(part)} "
-                "registros: sus personas se enlazan por nombres, edad, sexo y lugar, con menos "
-                "certeza. Pida el DPI a la institución si lo registra."
+                _(
+                    "La fuente «{source}» no trae ningún número de identidad en sus {n} "
+                    "registros: sus personas se enlazan por nombres, edad, sexo y lugar, con "
+                    "menos certeza. Pida el DPI a la institución si lo registra."
+                ).format(source=source, n=len(part))
             )
     return notes
 
@@ -155,15 +167,16 @@ def link_workspace(
     unknown = set(kinds) - set(KINDS)
     if unknown or not kinds:
         raise CiudadanaError(
-            f"Tipo de enlace desconocido: {', '.join(sorted(unknown)) or '(ninguno)'}; use "
-            "events y/o persons.",
+            _("Tipo de enlace desconocido: {kinds}; use events y/o persons.").format(
+                kinds=", ".join(sorted(unknown)) or _("(ninguno)")
+            ),
             code="unknown-linkage-kind",
         )
     chosen = {k: load_settings((settings or {}).get(k, k)) for k in kinds}
     report = LinkReport(str(ws.root))
     t0 = time.perf_counter()
     started = dt.datetime.now()
-    say("Leyendo las cargas vigentes")
+    say(_("Leyendo las cargas vigentes"))
     Warehouse.open(ws.warehouse_path).close()  # brings the schema up to date (migrations)
     con = open_reader(ws.warehouse_path)
     try:
@@ -172,12 +185,20 @@ def link_workspace(
         con.close()
     if not snap.rows:
         raise CiudadanaError(
-            "No hay personas que enlazar en las cargas vigentes"
-            + (f" de {', '.join(sources)}" if sources else "")
-            + ". Cargue exportaciones con víctimas o agresores (`ciudadana ingest`).",
+            (
+                _(
+                    "No hay personas que enlazar en las cargas vigentes de {sources}. Cargue "
+                    "exportaciones con víctimas o agresores (`ciudadana ingest`)."
+                ).format(sources=", ".join(sources))
+                if sources
+                else _(
+                    "No hay personas que enlazar en las cargas vigentes. Cargue exportaciones "
+                    "con víctimas o agresores (`ciudadana ingest`)."
+                )
+            ),
             code="linkage-no-records",
         )
-    say("Preparando nombres, números y fechas")
+    say(_("Preparando nombres, números y fechas"))
     table = linkage_table(snap.rows)
     report.notes += check_sources(table)
     report.timings["prepare"] = time.perf_counter() - t0
@@ -191,7 +212,7 @@ def link_workspace(
         t = time.perf_counter()
         loaded = chosen["events"]
         records = events_input(table)
-        say("Enlazando hechos entre fuentes")
+        say(_("Enlazando hechos entre fuentes"))
         scored = train_and_score(
             records, loaded.settings, database_api(backend, spark=spark), progress=say
         )
@@ -214,7 +235,7 @@ def link_workspace(
         ids = stable_ids(clusters, snap.previous["events"], "H", snap.next_number["events"])
         event_edges = [(a, b, p) for a, b, p in scored_pairs if p >= cut and ids[a] == ids[b]]
         event_edges += [(a, b, 1.0) for a, b in must]
-        say("Conciliando las cifras")
+        say(_("Conciliando las cifras"))
         rec = reconcile(
             records.to_pylist(),
             ids,
@@ -257,7 +278,7 @@ def link_workspace(
         t = time.perf_counter()
         loaded = chosen["persons"]
         records = persons_input(table)
-        say("Enlazando personas entre fuentes")
+        say(_("Enlazando personas entre fuentes"))
         scored = train_and_score(
             records, loaded.settings, database_api(backend, spark=spark), progress=say
         )
@@ -297,7 +318,7 @@ def link_workspace(
         )
         report.timings["persons"] = time.perf_counter() - t
         report.runs.append({"kind": "persons", "run_id": run_id, **counts, "notes": scored.notes})
-    say("Guardando el registro (una sola transacción)")
+    say(_("Guardando el registro (una sola transacción)"))
     t = time.perf_counter()
     tables = {
         k: pa.concat_tables([t for t in v if t is not None], promote_options="default")
@@ -309,11 +330,13 @@ def link_workspace(
     report.timings["write"] = time.perf_counter() - t
     if "persons" in kinds:
         t = time.perf_counter()
-        say("Comparando los registros de cada persona enlazada (calidad del dato)")
+        say(_("Comparando los registros de cada persona enlazada (calidad del dato)"))
         try:
             report.quality = record_discrepancies(ws, progress=say)
         except CiudadanaError as exc:
-            report.notes.append(f"No se compararon los registros enlazados: {exc}")
+            report.notes.append(
+                _("No se compararon los registros enlazados: {problem}").format(problem=exc)
+            )
         else:
             report.notes += report.quality.get("notes", [])
         report.timings["quality"] = time.perf_counter() - t

@@ -29,6 +29,7 @@ from splink.blocking_rule_library import And, CustomRule
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 
 from ciudadana.errors import CiudadanaError
+from ciudadana.i18n import _
 from ciudadana.ingest.spec import TextLoader, line_index, line_of, spanish_error
 from ciudadana.linkage.comparisons import REGISTRY, Comparison
 
@@ -124,8 +125,10 @@ class Settings(_Model):
         for code in value or []:
             if not (len(code) == 4 and code.isdigit()):
                 raise ValueError(
-                    f"«{code}» no es una categoría ICCS de 4 dígitos (p. ej. 0101, homicidio "
-                    "intencional)."
+                    _(
+                        "«{code}» no es una categoría ICCS de 4 dígitos (p. ej. 0101, homicidio "
+                        "intencional)."
+                    ).format(code=code)
                 )
         return value
 
@@ -133,7 +136,7 @@ class Settings(_Model):
     @classmethod
     def _by_type(cls, value: Any) -> list[Comparison]:
         if not isinstance(value, list):
-            raise ValueError("una lista de comparaciones, cada una con su «type»")
+            raise ValueError(_("una lista de comparaciones, cada una con su «type»"))
         out = []
         for i, item in enumerate(value):
             if isinstance(item, Comparison):
@@ -142,8 +145,10 @@ class Settings(_Model):
             kind = item.get("type") if isinstance(item, dict) else None
             if kind not in REGISTRY:
                 raise ValueError(
-                    f"comparisons[{i}]: «{kind}» no es una comparación conocida. Use una de: "
-                    f"{', '.join(sorted(REGISTRY))} (docs/linkage.md las describe)."
+                    _(
+                        "comparisons[{i}]: «{kind}» no es una comparación conocida. Use una de: "
+                        "{known} (docs/linkage.md las describe)."
+                    ).format(i=i, kind=kind, known=", ".join(sorted(REGISTRY)))
                 )
             out.append(REGISTRY[kind].model_validate(item))
         return out
@@ -208,9 +213,13 @@ def parse_settings(text: str, *, path: str = "<settings>") -> LoadedSettings:
     try:
         data = yaml.load(text, Loader=TextLoader)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:
-        raise InvalidSettings(f"{path}: el YAML no se puede leer ({exc}).") from exc
+        raise InvalidSettings(
+            _("{path}: el YAML no se puede leer ({problem}).").format(path=path, problem=exc)
+        ) from exc
     if not isinstance(data, dict):
-        raise InvalidSettings(f"{path}: la configuración es un mapa (name, version, ...).")
+        raise InvalidSettings(
+            _("{path}: la configuración es un mapa (name, version, ...).").format(path=path)
+        )
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
@@ -223,12 +232,17 @@ def parse_settings(text: str, *, path: str = "<settings>") -> LoadedSettings:
             if loc == ("comparisons",) and item:  # point at the comparison itself
                 loc, msg = ("comparisons", int(item.group(1))), msg[item.end() :]
             line = line_of(index, loc)
-            where = ".".join(str(x) for x in loc) or "(raíz)"
-            lines.append(f"  línea {line}: {where}: {msg}" if line else f"  {where}: {msg}")
+            where = ".".join(str(x) for x in loc) or _("(raíz)")
+            lines.append(
+                _("  línea {line}: {where}: {problem}").format(line=line, where=where, problem=msg)
+                if line
+                else f"  {where}: {msg}"
+            )
         raise InvalidSettings(
-            f"{path}: la configuración de enlace tiene {len(lines)} problema(s):\n"
-            + "\n".join(lines)
-            + "\nCorrija esas líneas; las comparaciones y opciones están en docs/linkage.md."
+            _(
+                "{path}: la configuración de enlace tiene {n} problema(s):\n{problems}\nCorrija "
+                "esas líneas; las comparaciones y opciones están en docs/linkage.md."
+            ).format(path=path, n=len(lines), problems="\n".join(lines))
         ) from exc
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return LoadedSettings(settings=settings, path=path, sha256=sha, text=text)
@@ -241,11 +255,15 @@ def load_settings(ref: str | Path) -> LoadedSettings:
         path = shipped_settings_root() / f"{str(ref).removesuffix('.yaml')}.yaml"
     if not path.is_file():
         raise InvalidSettings(
-            f"No encuentro la configuración de enlace «{ref}». Indique la ruta de un archivo "
-            f"YAML o JSON, o una de las incluidas: {', '.join(shipped_settings_names())}."
+            _(
+                "No encuentro la configuración de enlace «{ref}». Indique la ruta de un archivo "
+                "YAML o JSON, o una de las incluidas: {names}."
+            ).format(ref=ref, names=", ".join(shipped_settings_names()))
         )
     try:
         text = path.read_text("utf-8")
     except UnicodeDecodeError as exc:
-        raise InvalidSettings(f"{path}: guarde la configuración en UTF-8.") from exc
+        raise InvalidSettings(
+            _("{path}: guarde la configuración en UTF-8.").format(path=path)
+        ) from exc
     return parse_settings(text, path=str(path))

@@ -14,6 +14,7 @@ from textwrap import dedent
 from typing import Any
 
 from ciudadana.errors import CiudadanaError
+from ciudadana.i18n import _
 from ciudadana.warehouse import Warehouse, open_reader
 from ciudadana.workspace import Workspace
 
@@ -44,7 +45,7 @@ def reconciliation_view(
         (runs,) = con.execute("select count(*) from reconciled_counts").fetchone()
         if not runs:
             raise CiudadanaError(
-                "Aún no hay cifras conciliadas: ejecute `ciudadana link` primero.",
+                _("Aún no hay cifras conciliadas: ejecute `ciudadana link` primero."),
                 code="no-reconciliation",
             )
         counts = _all(
@@ -98,6 +99,8 @@ def validate_month(
 ) -> int:
     """Mark ``department`` in ``year``-``month`` as validated; later runs keep the mark."""
     if not 1 <= month <= 12:
-        raise CiudadanaError(f"Mes {month} no válido: use 1 a 12.", code="invalid-option")
+        raise CiudadanaError(
+            _("Mes {month} no válido: use 1 a 12.").format(month=month), code="invalid-option"
+        )
     with Warehouse.open(ws.warehouse_path) as wh:
         return wh.validate_reconciled(year, month, department, by, None)

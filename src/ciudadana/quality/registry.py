@@ -54,7 +54,11 @@ class Check:
             problems = "; ".join(
                 f"params.{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors()
             )
-            raise InvalidRules(f"Regla «{rule.id}» (tipo {self.type}): {problems}.") from exc
+            raise InvalidRules(
+                _("Regla «{rule}» (tipo {type}): {problems}.").format(
+                    rule=rule.id, type=self.type, problems=problems
+                )
+            ) from exc
 
     @property
     def ids(self) -> list[int]:

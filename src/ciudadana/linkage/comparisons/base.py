@@ -22,6 +22,8 @@ from pydantic import BaseModel, ConfigDict
 from splink.internals.comparison_creator import ComparisonCreator
 from splink.internals.comparison_level_creator import ComparisonLevelCreator
 
+from ciudadana.i18n import _
+
 #: type slug -> comparison model.
 REGISTRY: dict[str, type[Comparison]] = {}
 
@@ -75,8 +77,12 @@ class Comparison(BaseModel):
         if self.m_probabilities is not None:
             if len(self.m_probabilities) != len(levels) - 1:
                 raise ValueError(
-                    f"«{self.output_name}»: m_probabilities lleva {len(levels) - 1} valores "
-                    f"(uno por nivel después del nulo), no {len(self.m_probabilities)}."
+                    _(
+                        "«{name}»: m_probabilities lleva {n} valores (uno por nivel después del "
+                        "nulo), no {given}."
+                    ).format(
+                        name=self.output_name, n=len(levels) - 1, given=len(self.m_probabilities)
+                    )
                 )
             for level, m in zip(levels[1:], self.m_probabilities, strict=True):
                 level.configure(m_probability=m, fix_m_probability=self.fix_m)

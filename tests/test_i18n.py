@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 import ciudadana
 from ciudadana.cli import app, reflow
+from ciudadana.commands.common import count
 from ciudadana.i18n import LOCALE, use_language, use_workspace_language
 from ciudadana.warehouse import open_reader
 from ciudadana.workspace import Workspace
@@ -428,3 +429,10 @@ def test_linkage_explains_itself_in_english(workspace: Workspace, tmp_path: Path
     )
     assert imported.exit_code == 1
     assert "revision.csv: columns carga_a, carga_b" in json.loads(imported.output)["message"]
+
+
+def test_counts_are_grouped_as_each_language_writes_them() -> None:
+    assert count(1_234_567) == "1 234 567"  # Spanish: a space groups the thousands
+    use_language("en")
+    assert count(1_234_567) == "1,234,567"
+    assert count(999) == "999"

@@ -50,6 +50,18 @@ def run(as_json: bool, job: Callable[[], Any]) -> Any:
         raise typer.Exit(1) from None
 
 
+def count(value: int) -> str:
+    """A count as people read it: ``119 754`` in Spanish (a space groups the thousands),
+    ``119,754`` in English.
+
+    Example:
+        >>> count(119754)
+        '119 754'
+    """
+    grouped = f"{value:,}"
+    return grouped if current_language() == "en" else grouped.replace(",", " ")
+
+
 def names_language(lang: str | None) -> str:
     """The language of names and notes kept in Spanish and English (indicators, policies): the
     one a verb's ``--lang`` asks for, else the language of messages when it is one of those."""

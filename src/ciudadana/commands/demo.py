@@ -12,6 +12,7 @@ from rich.table import Table
 from ciudadana.commands.common import (
     JsonOpt,
     console,
+    count,
     emit_json,
     out,
     run,
@@ -92,8 +93,7 @@ def demo(
     print_reports(report.loads)
     data = report.to_dict()
 
-    def n(value: int) -> str:
-        return f"{value:,}".replace(",", " ")  # 119 754: the thousands separator people read
+    n = count
 
     out.print(
         "\n"

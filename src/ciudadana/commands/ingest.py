@@ -12,6 +12,7 @@ from ciudadana.commands.common import (
     JsonOpt,
     WorkspaceOpt,
     console,
+    count,
     emit_json,
     note_line,
     out,
@@ -139,15 +140,15 @@ def print_reports(reports: list[dict[str, Any]]) -> None:
         ).format(
             file=r["file"],
             load=r["load_id"],
-            rows_in=r["rows_in"],
-            loaded=r["loaded"],
-            quarantined=r["quarantined"],
+            rows_in=count(r["rows_in"]),
+            loaded=count(r["loaded"]),
+            quarantined=count(r["quarantined"]),
         )
         if r["skipped"]:
-            line += _(" (omitidas por la especificación: {n})").format(n=r["skipped"])
+            line += _(" (omitidas por la especificación: {n})").format(n=count(r["skipped"]))
         out.print(line)
         for code, n in r["quarantined_by_reason"].items():
-            out.print(_("    cuarentena  {code}: {n}").format(code=code, n=n))
+            out.print(_("    cuarentena  {code}: {n}").format(code=code, n=count(n)))
         for code, n in r["warnings_by_reason"].items():
             out.print(_("    aviso       {code}: {n}").format(code=code, n=n))
         for msg in r["messages"]:

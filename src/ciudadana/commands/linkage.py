@@ -11,6 +11,7 @@ from rich.table import Table
 from ciudadana.commands.common import (
     JsonOpt,
     WorkspaceOpt,
+    count,
     emit_json,
     note_line,
     out,
@@ -94,8 +95,7 @@ def link(
         emit_json({"ok": True, **report.to_dict()})
         return
 
-    def n(value: int) -> str:
-        return f"{value:,}".replace(",", " ")
+    n = count
 
     for r in report.runs:
         said = (

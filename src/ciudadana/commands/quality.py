@@ -11,6 +11,7 @@ from rich.table import Table
 from ciudadana.commands.common import (
     JsonOpt,
     WorkspaceOpt,
+    count,
     emit_json,
     names_language,
     note_line,
@@ -89,7 +90,7 @@ def quality(
         return
     _print_quality(report)
     if "csv" in written:
-        rows = f"{written['csv_rows']:,}".replace(",", " ")
+        rows = count(written["csv_rows"])
         out.print(_("CSV con {n} hallazgos: {path}").format(n=rows, path=written["csv"]))
     if "html" in written:
         out.print(_("Informe HTML: {path}").format(path=written["html"]))
@@ -124,23 +125,25 @@ def _print_quality(report: Any) -> None:
     for s in report.loads:
         out.print(
             "  "
-            + _("carga {load}: {source}, {file}, {rows:,} filas").format(
-                load=s.load_id, source=s.source_id, file=s.file_name, rows=s.rows_in
+            + _("carga {load}: {source}, {file}, {rows} filas").format(
+                load=s.load_id, source=s.source_id, file=s.file_name, rows=count(s.rows_in)
             )
         )
     top = Table(_("regla"), _("hallazgos"))
     for rule, n in list(report.by_rule.items())[:12]:
-        top.add_row(rule, f"{n:,}")
+        top.add_row(rule, count(n))
     out.print(top)
     summary = ngettext(
-        "{findings:,} hallazgos en {loads} carga, {seconds:.1f} s. Entre paréntesis: el cambio "
+        "{findings} hallazgos en {loads} carga, {seconds:.1f} s. Entre paréntesis: el cambio "
         "respecto de la entrega anterior de la misma fuente.",
-        "{findings:,} hallazgos en {loads} cargas, {seconds:.1f} s. Entre paréntesis: el cambio "
+        "{findings} hallazgos en {loads} cargas, {seconds:.1f} s. Entre paréntesis: el cambio "
         "respecto de la entrega anterior de la misma fuente.",
         len(report.loads),
     )
     out.print(
-        summary.format(findings=report.findings, loads=len(report.loads), seconds=report.seconds)
+        summary.format(
+            findings=count(report.findings), loads=len(report.loads), seconds=report.seconds
+        )
     )
     for note in report.notes:
         out.print(note_line(note))

@@ -7,7 +7,15 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from ciudadana.commands.common import JsonOpt, WorkspaceOpt, emit_json, out, progress_bar, run
+from ciudadana.commands.common import (
+    JsonOpt,
+    WorkspaceOpt,
+    count,
+    emit_json,
+    out,
+    progress_bar,
+    run,
+)
 from ciudadana.i18n import _
 
 app = typer.Typer()
@@ -97,7 +105,7 @@ def release(
         )
     table = Table(_("archivo"), "bytes", "sha256")
     for f in report.files:
-        table.add_row(f["path"], f"{f['bytes']:,}".replace(",", " "), f["sha256"][:16])
+        table.add_row(f["path"], count(f["bytes"]), f["sha256"][:16])
     out.print(table)
     out.print(
         _("Sírvala con: ciudadana serve --workspace {workspace}").format(workspace=workspace or ".")

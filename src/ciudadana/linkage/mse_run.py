@@ -26,6 +26,7 @@ from ciudadana.errors import CiudadanaError
 from ciudadana.i18n import _
 from ciudadana.linkage.mse import average_models, histories, select_model
 from ciudadana.warehouse import Warehouse, open_reader
+from ciudadana.warehouse.registers import replace_mse_estimates
 from ciudadana.workspace import Workspace
 
 DIMENSIONS = {"year": "year", "department": "department_code"}
@@ -133,7 +134,7 @@ def estimate_unrecorded(
     if store and estimates:
         table = pa.Table.from_pylist([{"run_id": run_id, **e} for e in estimates])
         with Warehouse.open(ws.warehouse_path) as wh:
-            wh.replace_mse_estimates(run_id, table)
+            replace_mse_estimates(wh, run_id, table)
     method = "average" if average else "select"
     return {
         "run_id": run_id,

@@ -25,6 +25,7 @@ from typing import Any
 from ciudadana.errors import CiudadanaError
 from ciudadana.i18n import _
 from ciudadana.warehouse import Warehouse, open_reader
+from ciudadana.warehouse.registers import record_link_decisions
 from ciudadana.workspace import Workspace
 
 SIDE = ("fuente", "registro", "nombre", "dpi", "sexo", "edad", "fecha", "lugar", "delito")
@@ -256,7 +257,7 @@ def import_decisions(ws: Workspace, path: Path, *, reviewer: str | None = None) 
         for d in decisions:
             d.update({"file_name": path.name, "file_sha256": sha})
             d["decided_at"] = dt.datetime.now()
-        stored = wh.record_link_decisions(decisions)
+        stored = record_link_decisions(wh, decisions)
     same = sum(d["decision"] == "same" for d in decisions)
     return {
         "stored": stored,

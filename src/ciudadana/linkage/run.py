@@ -39,6 +39,7 @@ from ciudadana.linkage.registry import decision_edges, read_snapshot, stable_ids
 from ciudadana.linkage.rows import best_probability, pair_rows, registry_rows, run_row, triples
 from ciudadana.linkage.settings import load_settings
 from ciudadana.warehouse import Warehouse, open_reader
+from ciudadana.warehouse.registers import commit_linkage
 from ciudadana.workspace import Workspace
 
 Progress = Callable[[str], None]
@@ -326,7 +327,7 @@ def link_workspace(
         if any(t is not None for t in v)
     }
     with Warehouse.open(ws.warehouse_path) as wh:
-        wh.commit_linkage(runs, tables)
+        commit_linkage(wh, runs, tables)
     report.timings["write"] = time.perf_counter() - t
     if "persons" in kinds:
         t = time.perf_counter()

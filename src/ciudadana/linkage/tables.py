@@ -16,6 +16,7 @@ from typing import Any
 from ciudadana.errors import CiudadanaError
 from ciudadana.i18n import _
 from ciudadana.warehouse import Warehouse, open_reader
+from ciudadana.warehouse.registers import validate_reconciled
 from ciudadana.workspace import Workspace
 
 
@@ -103,4 +104,4 @@ def validate_month(
             _("Mes {month} no válido: use 1 a 12.").format(month=month), code="invalid-option"
         )
     with Warehouse.open(ws.warehouse_path) as wh:
-        return wh.validate_reconciled(year, month, department, by, None)
+        return validate_reconciled(wh, year, month, department, by, None)

@@ -22,6 +22,7 @@ from ciudadana.commands import (
     ingest,
     linkage,
     quality,
+    reconciled,
     release,
     serve,
     standards,
@@ -97,7 +98,7 @@ app = typer.Typer(
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
 )
-for group in (ingest, demo, quality, linkage, indicators, release, serve):
+for group in (ingest, demo, quality, linkage, reconciled, indicators, release, serve):
     app.registered_commands += group.app.registered_commands
     app.registered_groups += group.app.registered_groups
 app.add_typer(standards.spec_app, name="spec")
